@@ -1,0 +1,280 @@
+//! Checks for the spec shapes on which progenitor 0.15 panics or generates
+//! code that cannot work. They run before progenitor so that a contributor
+//! gets the JSON pointer of the problem and what to write instead.
+
+use std::collections::BTreeMap;
+
+use serde_json::Value;
+
+use crate::error::ErrorKind;
+
+const METHODS: [&str; 8] = [
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
+
+pub(crate) fn check(doc: &Value) -> Result<(), ErrorKind> {
+    check_version(doc)?;
+    check_refs(doc, doc, &mut String::new())?;
+    check_operations(doc)
+}
+
+fn unsupported(pointer: impl Into<String>, problem: impl Into<String>, fix: &str) -> ErrorKind {
+    ErrorKind::Unsupported {
+        pointer: pointer.into(),
+        problem: problem.into(),
+        fix: fix.to_string(),
+    }
+}
+
+/// Escapes one JSON pointer segment (RFC 6901).
+pub(crate) fn escape(segment: &str) -> String {
+    segment.replace('~', "~0").replace('/', "~1")
+}
+
+fn check_version(doc: &Value) -> Result<(), ErrorKind> {
+    let Some(root) = doc.as_object() else {
+        return Err(unsupported(
+            "",
+            "the document is not a mapping",
+            "start the file with `openapi: 3.0.3`, then `info`, `paths` and `components`",
+        ));
+    };
+    match root.get("openapi").and_then(Value::as_str) {
+        Some(v) if v.starts_with("3.0.") => Ok(()),
+        Some(v) if v.starts_with("3.") => Err(unsupported(
+            "/openapi",
+            format!("OpenAPI {v} is not supported: progenitor reads OpenAPI 3.0.x only"),
+            "declare `openapi: 3.0.3` and use 3.0 forms (`nullable: true` instead of a `null` \
+             type, `example` instead of `examples` inside schemas)",
+        )),
+        Some(v) => Err(unsupported(
+            "/openapi",
+            format!("`openapi: {v}` is not an OpenAPI 3.0 version"),
+            "declare `openapi: 3.0.3`",
+        )),
+        None => Err(unsupported(
+            "/openapi",
+            "the `openapi` version field is missing or not a string",
+            "declare `openapi: 3.0.3` at the top of the file",
+        )),
+    }
+}
+
+/// Every `$ref` must point inside this document, at something that exists.
+fn check_refs(doc: &Value, node: &Value, pointer: &mut String) -> Result<(), ErrorKind> {
+    match node {
+        Value::Object(map) => {
+            if let Some(target) = map.get("$ref") {
+                let here = format!("{pointer}/$ref");
+                let Some(target) = target.as_str() else {
+                    return Err(unsupported(here, "`$ref` is not a string", "write `$ref: '#/components/...'`"));
+                };
+                let Some(local) = target.strip_prefix('#') else {
+                    return Err(unsupported(
+                        here,
+                        format!("`$ref: {target}` points outside this file"),
+                        "copy the referenced definition into `components` and refer to it as `#/components/...`",
+                    ));
+                };
+                if resolve_pointer(doc, local).is_none() {
+                    return Err(unsupported(
+                        here,
+                        format!("`$ref: {target}` points at nothing"),
+                        "define the target under `components` or correct the name",
+                    ));
+                }
+            }
+            for (key, value) in map {
+                let len = pointer.len();
+                pointer.push('/');
+                pointer.push_str(&escape(key));
+                check_refs(doc, value, pointer)?;
+                pointer.truncate(len);
+            }
+            Ok(())
+        }
+        Value::Array(items) => {
+            for (index, value) in items.iter().enumerate() {
+                let len = pointer.len();
+                pointer.push_str(&format!("/{index}"));
+                check_refs(doc, value, pointer)?;
+                pointer.truncate(len);
+            }
+            Ok(())
+        }
+        _ => Ok(()),
+    }
+}
+
+fn resolve_pointer<'a>(doc: &'a Value, pointer: &str) -> Option<&'a Value> {
+    if pointer.is_empty() {
+        return Some(doc);
+    }
+    doc.pointer(pointer)
+}
+
+/// Follows `$ref` chains (bounded, in case of a cycle).
+fn follow<'a>(doc: &'a Value, mut node: &'a Value) -> &'a Value {
+    for _ in 0..16 {
+        match node.get("$ref").and_then(Value::as_str) {
+            Some(target) => match target.strip_prefix('#').and_then(|p| resolve_pointer(doc, p)) {
+                Some(next) => node = next,
+                None => return node,
+            },
+            None => return node,
+        }
+    }
+    node
+}
+
+fn check_operations(doc: &Value) -> Result<(), ErrorKind> {
+    let Some(paths) = doc.get("paths").and_then(Value::as_object) else {
+        return Err(unsupported(
+            "/paths",
+            "the document has no `paths` mapping",
+            "add `paths:` with at least one operation",
+        ));
+    };
+    let mut seen_ids: BTreeMap<String, String> = BTreeMap::new();
+    for (path, item) in paths {
+        let item_pointer = format!("/paths/{}", escape(path));
+        if item.get("$ref").is_some() {
+            return Err(unsupported(
+                format!("{item_pointer}/$ref"),
+                "a path item given by `$ref` is not supported by progenitor",
+                "write the path item inline",
+            ));
+        }
+        for method in METHODS {
+            let Some(operation) = item.get(method) else {
+                continue;
+            };
+            let op_pointer = format!("{item_pointer}/{method}");
+            check_operation_id(operation, &op_pointer, &mut seen_ids)?;
+            if let Some(body) = operation.get("requestBody") {
+                check_request_body(doc, body, &format!("{op_pointer}/requestBody"))?;
+            }
+            check_responses(doc, operation, &op_pointer)?;
+        }
+    }
+    Ok(())
+}
+
+fn check_operation_id(
+    operation: &Value,
+    op_pointer: &str,
+    seen: &mut BTreeMap<String, String>,
+) -> Result<(), ErrorKind> {
+    match operation.get("operationId").and_then(Value::as_str) {
+        None | Some("") => Err(unsupported(
+            op_pointer,
+            "the operation has no operationId; progenitor names the Rust method after it",
+            "add a unique camelCase `operationId`, such as `createOrGetMyOnlineMeeting`",
+        )),
+        Some(id) => match seen.insert(id.to_string(), op_pointer.to_string()) {
+            Some(first) => Err(unsupported(
+                format!("{op_pointer}/operationId"),
+                format!("operationId `{id}` is also used at {first}; each becomes one Rust method"),
+                "give every operation its own operationId",
+            )),
+            None => Ok(()),
+        },
+    }
+}
+
+fn check_request_body(doc: &Value, body: &Value, pointer: &str) -> Result<(), ErrorKind> {
+    let body = follow(doc, body);
+    let count = body
+        .get("content")
+        .and_then(Value::as_object)
+        .map_or(0, |content| content.len());
+    if count > 1 {
+        let types: Vec<&str> = body["content"]
+            .as_object()
+            .map(|c| c.keys().map(String::as_str).collect())
+            .unwrap_or_default();
+        return Err(unsupported(
+            format!("{pointer}/content"),
+            format!(
+                "the request body offers {count} media types ({}); progenitor can generate only one",
+                types.join(", ")
+            ),
+            "keep a single media type, `application/json`",
+        ));
+    }
+    Ok(())
+}
+
+/// The body schema of a response as it would be generated: `None` for a
+/// response without content.
+fn response_schema<'a>(doc: &'a Value, response: &'a Value) -> Option<&'a Value> {
+    let response = follow(doc, response);
+    let content = response.get("content")?.as_object()?;
+    content.values().next().and_then(|media| media.get("schema"))
+}
+
+fn check_responses(doc: &Value, operation: &Value, op_pointer: &str) -> Result<(), ErrorKind> {
+    let pointer = format!("{op_pointer}/responses");
+    let Some(responses) = operation.get("responses").and_then(Value::as_object) else {
+        return Err(unsupported(
+            pointer,
+            "the operation has no `responses`",
+            "declare the success response (for example `'200'`) and the error responses (`4XX`, `5XX`)",
+        ));
+    };
+    let success: Vec<&String> = responses.keys().filter(|code| code.starts_with('2')).collect();
+    if responses.contains_key("default") && !success.is_empty() {
+        return Err(unsupported(
+            format!("{pointer}/default"),
+            format!(
+                "a `default` response beside {} makes progenitor panic: it counts `default` as \
+                 both a success and an error",
+                success.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(", ")
+            ),
+            "replace `default` with explicit `4XX` and `5XX` responses",
+        ));
+    }
+    check_same_schema(doc, responses, &pointer, &success, "success (2xx)")?;
+    let errors: Vec<&String> = responses
+        .keys()
+        .filter(|code| code.starts_with('4') || code.starts_with('5') || *code == "default")
+        .collect();
+    check_same_schema(doc, responses, &pointer, &errors, "error (4xx/5xx)")
+}
+
+fn check_same_schema(
+    doc: &Value,
+    responses: &serde_json::Map<String, Value>,
+    pointer: &str,
+    codes: &[&String],
+    kind: &str,
+) -> Result<(), ErrorKind> {
+    let Some((first, rest)) = codes.split_first() else {
+        return Ok(());
+    };
+    let expected = response_schema(doc, &responses[first.as_str()]);
+    for code in rest {
+        let actual = response_schema(doc, &responses[code.as_str()]);
+        if actual != expected {
+            let describe = |schema: Option<&Value>| match schema {
+                None => "no body".to_string(),
+                Some(s) => match s.get("$ref").and_then(Value::as_str) {
+                    Some(r) => format!("`{r}`"),
+                    None => "an inline schema".to_string(),
+                },
+            };
+            return Err(unsupported(
+                format!("{pointer}/{}", escape(code)),
+                format!(
+                    "{kind} responses must share one body schema for progenitor: `{first}` has {} \
+                     but `{code}` has {}",
+                    describe(expected),
+                    describe(actual)
+                ),
+                "give these responses the same schema (one `$ref`), or describe the difference \
+                 in a description instead",
+            ));
+        }
+    }
+    Ok(())
+}

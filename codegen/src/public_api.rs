@@ -1,0 +1,196 @@
+//! A readable summary of the generated public API: the client's operations,
+//! then every type in `types` with its fields (Rust name, Rust type and wire
+//! name) or variants. A snapshot of it turns a spec change into a short type
+//! diff in review.
+
+use std::fmt::Write as _;
+
+use quote::ToTokens;
+
+/// One public item of the generated `types` module.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TypeSummary {
+    /// Rust type name.
+    pub name: String,
+    /// `struct` or `enum`.
+    pub kind: &'static str,
+    /// Fields (structs) or variants (enums), one line each.
+    pub members: Vec<String>,
+}
+
+/// The summary of a generated file.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct PublicApi {
+    /// `Client` methods, as `name() -> ReturnType`.
+    pub operations: Vec<String>,
+    /// Types in `types`, sorted by name.
+    pub types: Vec<TypeSummary>,
+}
+
+impl PublicApi {
+    /// Parses generated source.
+    pub fn from_source(source: &str) -> Result<Self, String> {
+        let file = syn::parse_file(source).map_err(|e| format!("not valid Rust: {e}"))?;
+        let mut api = PublicApi::default();
+        for item in &file.items {
+            match item {
+                syn::Item::Impl(imp) if imp.trait_.is_none() && type_name(&imp.self_ty) == "Client" => {
+                    for impl_item in &imp.items {
+                        if let syn::ImplItem::Fn(f) = impl_item
+                            && matches!(f.vis, syn::Visibility::Public(_))
+                        {
+                            let output = match &f.sig.output {
+                                syn::ReturnType::Default => "()".to_string(),
+                                syn::ReturnType::Type(_, ty) => tidy(ty.to_token_stream()),
+                            };
+                            api.operations.push(format!("{}() -> {output}", f.sig.ident));
+                        }
+                    }
+                }
+                syn::Item::Mod(module) if module.ident == "types" => {
+                    if let Some((_, items)) = &module.content {
+                        api.types.extend(items.iter().filter_map(summarize));
+                    }
+                }
+                _ => {}
+            }
+        }
+        api.operations.sort();
+        api.types.sort_by(|a, b| a.name.cmp(&b.name));
+        Ok(api)
+    }
+
+    /// Renders the summary as plain text, one member per line.
+    pub fn render(&self) -> String {
+        let mut out = String::new();
+        out.push_str("operations (impl Client)\n");
+        for op in &self.operations {
+            let _ = writeln!(out, "    {op}");
+        }
+        for ty in &self.types {
+            let _ = writeln!(out, "\n{} {}", ty.kind, ty.name);
+            for member in &ty.members {
+                let _ = writeln!(out, "    {member}");
+            }
+        }
+        out
+    }
+}
+
+fn summarize(item: &syn::Item) -> Option<TypeSummary> {
+    match item {
+        syn::Item::Struct(s) if matches!(s.vis, syn::Visibility::Public(_)) => {
+            let members = match &s.fields {
+                syn::Fields::Named(named) => named
+                    .named
+                    .iter()
+                    .map(|field| {
+                        let name = field.ident.as_ref().map(ToString::to_string).unwrap_or_default();
+                        let ty = tidy(field.ty.to_token_stream());
+                        match serde_wire_name(&field.attrs) {
+                            Some(SerdeName::Renamed(wire)) => format!("{name}: {ty}  // \"{wire}\""),
+                            Some(SerdeName::Flatten) => format!("{name}: {ty}  // other properties"),
+                            None => format!("{name}: {ty}"),
+                        }
+                    })
+                    .collect(),
+                syn::Fields::Unnamed(unnamed) => unnamed
+                    .unnamed
+                    .iter()
+                    .map(|field| format!("0: {}", tidy(field.ty.to_token_stream())))
+                    .collect(),
+                syn::Fields::Unit => Vec::new(),
+            };
+            Some(TypeSummary {
+                name: s.ident.to_string(),
+                kind: "struct",
+                members,
+            })
+        }
+        syn::Item::Enum(e) if matches!(e.vis, syn::Visibility::Public(_)) => {
+            let members = e
+                .variants
+                .iter()
+                .map(|variant| {
+                    let fields = match &variant.fields {
+                        syn::Fields::Unit => String::new(),
+                        fields => tidy(fields.to_token_stream()),
+                    };
+                    match serde_wire_name(&variant.attrs) {
+                        Some(SerdeName::Renamed(wire)) => format!("{}{fields}  // \"{wire}\"", variant.ident),
+                        _ => format!("{}{fields}", variant.ident),
+                    }
+                })
+                .collect();
+            Some(TypeSummary {
+                name: e.ident.to_string(),
+                kind: "enum",
+                members,
+            })
+        }
+        _ => None,
+    }
+}
+
+enum SerdeName {
+    Renamed(String),
+    Flatten,
+}
+
+fn serde_wire_name(attrs: &[syn::Attribute]) -> Option<SerdeName> {
+    let mut found = None;
+    for attr in attrs.iter().filter(|a| a.path().is_ident("serde")) {
+        let _ = attr.parse_nested_meta(|meta| {
+            if meta.path.is_ident("rename") {
+                let value: syn::LitStr = meta.value()?.parse()?;
+                found = Some(SerdeName::Renamed(value.value()));
+            } else if meta.path.is_ident("flatten") {
+                found = Some(SerdeName::Flatten);
+            } else if meta.input.peek(syn::Token![=]) {
+                let _: syn::Expr = meta.value()?.parse()?;
+            }
+            Ok(())
+        });
+    }
+    found
+}
+
+fn type_name(ty: &syn::Type) -> String {
+    match ty {
+        syn::Type::Path(p) => p
+            .path
+            .segments
+            .last()
+            .map(|s| s.ident.to_string())
+            .unwrap_or_default(),
+        _ => String::new(),
+    }
+}
+
+/// Token text without the spaces `to_string` puts around punctuation, and
+/// without leading `::` / `crate::generated::types::` noise.
+fn tidy(tokens: proc_macro2::TokenStream) -> String {
+    let mut text = tokens.to_string();
+    for (from, to) in [
+        (" :: ", "::"),
+        (":: ", "::"),
+        (" < ", "<"),
+        ("< ", "<"),
+        (" <", "<"),
+        (" > ", ">"),
+        (" >", ">"),
+        (" , ", ", "),
+        ("( ", "("),
+        (" )", ")"),
+        ("& '", "&'"),
+    ] {
+        text = text.replace(from, to);
+    }
+    for prefix in ["crate::generated::types::", "::std::collections::", "::std::string::", "::std::vec::", "::std::option::", "::serde_json::", "::chrono::", "::std::"] {
+        text = text.replace(prefix, "");
+    }
+    if let Some(stripped) = text.strip_prefix("::") {
+        text = stripped.to_string();
+    }
+    text
+}
