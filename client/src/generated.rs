@@ -9,7 +9,7 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 #[allow(clippy::all)]
 pub mod types {
     ///Dial-in information. Older payloads spell conferenceId with a capital C; that spelling is kept as an additional property.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct AudioConferencing {
         ///The conference ID to enter after dialling in.
         #[serde(
@@ -58,7 +58,7 @@ pub mod types {
         }
     }
     ///Captions of a live event.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct BroadcastMeetingCaptionSettings {
         ///Whether captions are shown.
         #[serde(
@@ -89,7 +89,7 @@ pub mod types {
         }
     }
     ///Settings of a live event.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct BroadcastMeetingSettings {
         ///Who may watch.
         #[serde(
@@ -135,7 +135,7 @@ pub mod types {
         }
     }
     ///The Teams chat thread of a meeting.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct ChatInfo {
         ///Identifier of the message that starts the meeting's reply chain.
         #[serde(
@@ -164,7 +164,7 @@ pub mod types {
         }
     }
     ///Restrictions on the meeting chat.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct ChatRestrictions {
         ///Whether only text may be sent.
         #[serde(
@@ -181,7 +181,7 @@ pub mod types {
         }
     }
     ///How video teleconferencing devices join the meeting.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct CloudVideoInteropInfo {
         ///A page with more information.
         #[serde(
@@ -266,7 +266,7 @@ pub mod types {
         }
     }
     ///A user, device or application. Payloads also carry tenantId, identityProvider and @odata.type, which no schema names; they are kept as additional properties.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct Identity {
         ///Display name; it may change and is not unique.
         #[serde(
@@ -286,7 +286,7 @@ pub mod types {
         }
     }
     ///The identities of an actor, any of which may be absent or null. Graph's identitySet is open: other keys are kept as additional properties.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct IdentitySet {
         ///The application, if an application acted.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -306,7 +306,7 @@ pub mod types {
         }
     }
     ///Diagnostics that vary by service; keys not named here (such as requestId) are kept as additional properties.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct InnerError {
         ///The client-request-id of the request.
         #[serde(
@@ -332,7 +332,7 @@ pub mod types {
         }
     }
     ///A piece of content as text or HTML.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct ItemBody {
         ///The content; for join information, URL-encoded HTML.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -352,7 +352,7 @@ pub mod types {
         }
     }
     ///Joining by meeting ID.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct JoinMeetingIdSettings {
         ///Whether a passcode is needed.
         #[serde(
@@ -378,7 +378,7 @@ pub mod types {
         }
     }
     ///Who skips the lobby.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct LobbyBypassSettings {
         ///Whether callers who dial in skip the lobby.
         #[serde(
@@ -425,7 +425,7 @@ pub mod types {
         }
     }
     ///One participant of a meeting.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct MeetingParticipantInfo {
         ///Who the participant is.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -445,7 +445,7 @@ pub mod types {
         }
     }
     ///The organizer and the other participants of a meeting.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct MeetingParticipants {
         ///The attendees.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -480,7 +480,7 @@ pub mod types {
         }
     }
     ///A Teams online meeting. Graph's onlineMeeting is an open type: a response may carry properties that no schema names (for example the deprecated autoAdmittedUsers, or @odata annotations); they are kept as additional properties. Every property may be absent or null.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct OnlineMeeting {
         ///Whether attendees may turn on their camera.
         #[serde(
@@ -802,7 +802,7 @@ pub mod types {
         }
     }
     ///A sensitivity label applied to a meeting.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct OnlineMeetingSensitivityLabelAssignment {
         ///Identifier of the label.
         #[serde(
@@ -819,7 +819,7 @@ pub mod types {
         }
     }
     ///Watermark protection of a meeting.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct WatermarkProtectionValues {
         ///Whether shared content is watermarked.
         #[serde(
@@ -883,7 +883,7 @@ pub mod types {
                     toll_free_numbers: Ok(Default::default()),
                     toll_number: Ok(Default::default()),
                     toll_numbers: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -1037,7 +1037,7 @@ pub mod types {
                     is_caption_enabled: Ok(Default::default()),
                     spoken_language: Ok(Default::default()),
                     translation_languages: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -1166,7 +1166,7 @@ pub mod types {
                     is_question_and_answer_enabled: Ok(Default::default()),
                     is_recording_enabled: Ok(Default::default()),
                     is_video_on_demand_enabled: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -1333,7 +1333,7 @@ pub mod types {
                     message_id: Ok(Default::default()),
                     reply_chain_message_id: Ok(Default::default()),
                     thread_id: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -1429,7 +1429,7 @@ pub mod types {
             fn default() -> Self {
                 Self {
                     allow_text_only: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -1507,7 +1507,7 @@ pub mod types {
                     more_info_web_url: Ok(Default::default()),
                     tenant_key: Ok(Default::default()),
                     video_teleconference_id: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -1761,7 +1761,7 @@ pub mod types {
                     code: Err("no value supplied for code".to_string()),
                     message: Err("no value supplied for message".to_string()),
                     target: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -1860,7 +1860,7 @@ pub mod types {
                 Self {
                     display_name: Ok(Default::default()),
                     id: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -1948,7 +1948,7 @@ pub mod types {
                     application: Ok(Default::default()),
                     device: Ok(Default::default()),
                     user: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -2052,7 +2052,7 @@ pub mod types {
                     client_request_id: Ok(Default::default()),
                     date: Ok(Default::default()),
                     request_id: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -2153,7 +2153,7 @@ pub mod types {
                 Self {
                     content: Ok(Default::default()),
                     content_type: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -2245,7 +2245,7 @@ pub mod types {
                     is_passcode_required: Ok(Default::default()),
                     join_meeting_id: Ok(Default::default()),
                     passcode: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -2350,7 +2350,7 @@ pub mod types {
                 Self {
                     is_dial_in_bypass_enabled: Ok(Default::default()),
                     scope: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -2449,7 +2449,7 @@ pub mod types {
                     inner_error: Ok(Default::default()),
                     message: Err("no value supplied for message".to_string()),
                     target: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -2583,7 +2583,7 @@ pub mod types {
                     identity: Ok(Default::default()),
                     role: Ok(Default::default()),
                     upn: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -2696,7 +2696,7 @@ pub mod types {
                     contributors: Ok(Default::default()),
                     organizer: Ok(Default::default()),
                     producers: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -2810,7 +2810,7 @@ pub mod types {
             fn default() -> Self {
                 Self {
                     error: Err("no value supplied for error".to_string()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -3129,7 +3129,7 @@ pub mod types {
                     subject: Ok(Default::default()),
                     video_teleconference_id: Ok(Default::default()),
                     watermark_protection: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -4027,7 +4027,7 @@ pub mod types {
             fn default() -> Self {
                 Self {
                     sensitivity_label_id: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -4102,7 +4102,7 @@ pub mod types {
                 Self {
                     is_enabled_for_content_sharing: Ok(Default::default()),
                     is_enabled_for_video: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }

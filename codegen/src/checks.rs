@@ -67,7 +67,11 @@ fn check_refs(doc: &Value, node: &Value, pointer: &mut String) -> Result<(), Err
             if let Some(target) = map.get("$ref") {
                 let here = format!("{pointer}/$ref");
                 let Some(target) = target.as_str() else {
-                    return Err(unsupported(here, "`$ref` is not a string", "write `$ref: '#/components/...'`"));
+                    return Err(unsupported(
+                        here,
+                        "`$ref` is not a string",
+                        "write `$ref: '#/components/...'`",
+                    ));
                 };
                 let Some(local) = target.strip_prefix('#') else {
                     return Err(unsupported(
@@ -117,7 +121,10 @@ fn resolve_pointer<'a>(doc: &'a Value, pointer: &str) -> Option<&'a Value> {
 fn follow<'a>(doc: &'a Value, mut node: &'a Value) -> &'a Value {
     for _ in 0..16 {
         match node.get("$ref").and_then(Value::as_str) {
-            Some(target) => match target.strip_prefix('#').and_then(|p| resolve_pointer(doc, p)) {
+            Some(target) => match target
+                .strip_prefix('#')
+                .and_then(|p| resolve_pointer(doc, p))
+            {
                 Some(next) => node = next,
                 None => return node,
             },
@@ -210,7 +217,10 @@ fn check_request_body(doc: &Value, body: &Value, pointer: &str) -> Result<(), Er
 fn response_schema<'a>(doc: &'a Value, response: &'a Value) -> Option<&'a Value> {
     let response = follow(doc, response);
     let content = response.get("content")?.as_object()?;
-    content.values().next().and_then(|media| media.get("schema"))
+    content
+        .values()
+        .next()
+        .and_then(|media| media.get("schema"))
 }
 
 fn check_responses(doc: &Value, operation: &Value, op_pointer: &str) -> Result<(), ErrorKind> {
@@ -222,14 +232,21 @@ fn check_responses(doc: &Value, operation: &Value, op_pointer: &str) -> Result<(
             "declare the success response (for example `'200'`) and the error responses (`4XX`, `5XX`)",
         ));
     };
-    let success: Vec<&String> = responses.keys().filter(|code| code.starts_with('2')).collect();
+    let success: Vec<&String> = responses
+        .keys()
+        .filter(|code| code.starts_with('2'))
+        .collect();
     if responses.contains_key("default") && !success.is_empty() {
         return Err(unsupported(
             format!("{pointer}/default"),
             format!(
                 "a `default` response beside {} makes progenitor panic: it counts `default` as \
                  both a success and an error",
-                success.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(", ")
+                success
+                    .iter()
+                    .map(|c| format!("`{c}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ),
             "replace `default` with explicit `4XX` and `5XX` responses",
         ));

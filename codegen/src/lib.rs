@@ -10,6 +10,7 @@
 
 mod checks;
 mod error;
+mod fixups;
 mod open_enums;
 pub mod public_api;
 
@@ -47,9 +48,14 @@ pub fn generate_from_str(spec_text: &str, display_path: &str) -> Result<String, 
     let enum_items = open_enums::render(&spec.open_enums);
     let file: syn::File = syn::parse2(quote::quote! { #tokens })
         .map_err(|err| CodegenError::new(display_path, ErrorKind::Internal(err.to_string())))?;
-    let file = open_enums::insert_into_types_module(file, enum_items)
+    let mut file = open_enums::insert_into_types_module(file, enum_items)
         .map_err(|kind| CodegenError::new(display_path, kind))?;
-    Ok(format!("{}{}", header(display_path), prettyplease::unparse(&file)))
+    fixups::apply(&mut file);
+    Ok(format!(
+        "{}{}",
+        header(display_path),
+        prettyplease::unparse(&file)
+    ))
 }
 
 /// A parsed and checked spec.
@@ -150,7 +156,9 @@ mod panic_guard {
     /// replaced for the duration so that no panic text or backtrace reaches
     /// the terminal.
     pub fn catch<T>(f: impl FnOnce() -> T) -> Result<T, String> {
-        let _guard = HOOK_LOCK.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let _guard = HOOK_LOCK
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
         let captured: Arc<Mutex<Option<String>>> = Arc::default();
         let sink = Arc::clone(&captured);
         let previous = panic::take_hook();
@@ -163,7 +171,7 @@ mod panic_guard {
                 .unwrap_or_else(|| "unknown panic".to_string());
             let location = info
                 .location()
-                .map(|l| format!(" (at {}:{})", l.file(), l.line()))
+                .map(|l| format!(" (at {}:{})", short_source_path(l.file()), l.line()))
                 .unwrap_or_default();
             if let Ok(mut slot) = sink.lock() {
                 *slot = Some(format!("{message}{location}"));
@@ -179,6 +187,18 @@ mod panic_guard {
                 .unwrap_or_else(|| "unknown panic".to_string())
         })
     }
+
+    /// `.../registry/src/<index>/progenitor-impl-0.15.1/src/method.rs` ->
+    /// `progenitor-impl-0.15.1/src/method.rs`: the same on every machine.
+    fn short_source_path(file: &str) -> &str {
+        match file.rfind("/src/") {
+            Some(src) => match file[..src].rfind('/') {
+                Some(start) => &file[start + 1..],
+                None => file,
+            },
+            None => file,
+        }
+    }
 }
 
 /// Compares the committed file with freshly generated source. `None` when
@@ -192,15 +212,24 @@ pub fn staleness_report(committed: Option<&str>, expected: &str, path: &str) -> 
     let diff = similar::TextDiff::from_lines(committed_text, expected);
     let mut report = format!(
         "{path} is not what the spec generates{}.\n",
-        if committed.is_none() { " (the file is missing)" } else { "" }
+        if committed.is_none() {
+            " (the file is missing)"
+        } else {
+            ""
+        }
     );
     report.push_str(
         &diff
             .unified_diff()
             .context_radius(3)
-            .header(&format!("a/{path} (committed)"), &format!("b/{path} (generated)"))
+            .header(
+                &format!("a/{path} (committed)"),
+                &format!("b/{path} (generated)"),
+            )
             .to_string(),
     );
-    report.push_str(&format!("\nRun `{REGENERATE_COMMAND}` and commit the result.\n"));
+    report.push_str(&format!(
+        "\nRun `{REGENERATE_COMMAND}` and commit the result.\n"
+    ));
     Some(report)
 }

@@ -29,7 +29,10 @@ pub struct OpenEnum {
 
 /// Finds the component schemas that are plain string enums.
 pub(crate) fn collect(doc: &Value) -> Vec<OpenEnum> {
-    let Some(schemas) = doc.pointer("/components/schemas").and_then(Value::as_object) else {
+    let Some(schemas) = doc
+        .pointer("/components/schemas")
+        .and_then(Value::as_object)
+    else {
         return Vec::new();
     };
     schemas

@@ -34,7 +34,9 @@ impl PublicApi {
         let mut api = PublicApi::default();
         for item in &file.items {
             match item {
-                syn::Item::Impl(imp) if imp.trait_.is_none() && type_name(&imp.self_ty) == "Client" => {
+                syn::Item::Impl(imp)
+                    if imp.trait_.is_none() && type_name(&imp.self_ty) == "Client" =>
+                {
                     for impl_item in &imp.items {
                         if let syn::ImplItem::Fn(f) = impl_item
                             && matches!(f.vis, syn::Visibility::Public(_))
@@ -43,7 +45,8 @@ impl PublicApi {
                                 syn::ReturnType::Default => "()".to_string(),
                                 syn::ReturnType::Type(_, ty) => tidy(ty.to_token_stream()),
                             };
-                            api.operations.push(format!("{}() -> {output}", f.sig.ident));
+                            api.operations
+                                .push(format!("{}() -> {output}", f.sig.ident));
                         }
                     }
                 }
@@ -85,11 +88,19 @@ fn summarize(item: &syn::Item) -> Option<TypeSummary> {
                     .named
                     .iter()
                     .map(|field| {
-                        let name = field.ident.as_ref().map(ToString::to_string).unwrap_or_default();
+                        let name = field
+                            .ident
+                            .as_ref()
+                            .map(ToString::to_string)
+                            .unwrap_or_default();
                         let ty = tidy(field.ty.to_token_stream());
                         match serde_wire_name(&field.attrs) {
-                            Some(SerdeName::Renamed(wire)) => format!("{name}: {ty}  // \"{wire}\""),
-                            Some(SerdeName::Flatten) => format!("{name}: {ty}  // other properties"),
+                            Some(SerdeName::Renamed(wire)) => {
+                                format!("{name}: {ty}  // \"{wire}\"")
+                            }
+                            Some(SerdeName::Flatten) => {
+                                format!("{name}: {ty}  // other properties")
+                            }
                             None => format!("{name}: {ty}"),
                         }
                     })
@@ -117,7 +128,9 @@ fn summarize(item: &syn::Item) -> Option<TypeSummary> {
                         fields => tidy(fields.to_token_stream()),
                     };
                     match serde_wire_name(&variant.attrs) {
-                        Some(SerdeName::Renamed(wire)) => format!("{}{fields}  // \"{wire}\"", variant.ident),
+                        Some(SerdeName::Renamed(wire)) => {
+                            format!("{}{fields}  // \"{wire}\"", variant.ident)
+                        }
                         _ => format!("{}{fields}", variant.ident),
                     }
                 })
@@ -167,30 +180,23 @@ fn type_name(ty: &syn::Type) -> String {
     }
 }
 
-/// Token text without the spaces `to_string` puts around punctuation, and
-/// without leading `::` / `crate::generated::types::` noise.
+/// Token text in the way a person writes a type: `Option<Vec<String>>`,
+/// without the paths that say where a type lives.
 fn tidy(tokens: proc_macro2::TokenStream) -> String {
-    let mut text = tokens.to_string();
-    for (from, to) in [
-        (" :: ", "::"),
-        (":: ", "::"),
-        (" < ", "<"),
-        ("< ", "<"),
-        (" <", "<"),
-        (" > ", ">"),
-        (" >", ">"),
-        (" , ", ", "),
-        ("( ", "("),
-        (" )", ")"),
-        ("& '", "&'"),
+    let mut text: String = tokens.to_string().split_whitespace().collect();
+    text = text.replace(",>", ">").replace(',', ", ");
+    for prefix in [
+        "crate::generated::types::",
+        "::std::collections::",
+        "::std::string::",
+        "::std::vec::",
+        "::std::option::",
+        "::serde_json::",
+        "::chrono::offset::",
+        "::chrono::",
+        "::std::",
     ] {
-        text = text.replace(from, to);
-    }
-    for prefix in ["crate::generated::types::", "::std::collections::", "::std::string::", "::std::vec::", "::std::option::", "::serde_json::", "::chrono::", "::std::"] {
         text = text.replace(prefix, "");
     }
-    if let Some(stripped) = text.strip_prefix("::") {
-        text = stripped.to_string();
-    }
-    text
+    text.trim_start_matches("::").to_string()
 }

@@ -79,7 +79,10 @@ fn generate(options: &GenerateOptions) -> ExitCode {
     let root = workspace_root();
     let (spec_path, spec_label) = match &options.spec {
         Some(path) => (path.clone(), path.display().to_string()),
-        None => (root.join(codegen::SPEC_PATH), codegen::SPEC_PATH.to_string()),
+        None => (
+            root.join(codegen::SPEC_PATH),
+            codegen::SPEC_PATH.to_string(),
+        ),
     };
     let target = root.join(codegen::GENERATED_PATH);
 
@@ -96,9 +99,16 @@ fn generate(options: &GenerateOptions) -> ExitCode {
 
     let committed = std::fs::read_to_string(&target).ok();
     if options.check {
-        return match codegen::staleness_report(committed.as_deref(), &source, codegen::GENERATED_PATH) {
+        return match codegen::staleness_report(
+            committed.as_deref(),
+            &source,
+            codegen::GENERATED_PATH,
+        ) {
             None => {
-                println!("{} is up to date with {spec_label}.", codegen::GENERATED_PATH);
+                println!(
+                    "{} is up to date with {spec_label}.",
+                    codegen::GENERATED_PATH
+                );
                 ExitCode::SUCCESS
             }
             Some(report) => {

@@ -1,0 +1,116 @@
+//! Small, targeted repairs of typify's output for objects that keep their
+//! unknown properties in a flattened `extra` map.
+//!
+//! typify 0.8 treats that map as a required field: such structs get no
+//! `Default`, and their builders fail with "no value supplied for extra"
+//! unless the caller passes an empty map. An absent map simply means "no
+//! other properties", so both are repaired here, on the syntax tree, rather
+//! than by editing the generated file.
+
+use syn::{Expr, Fields, ImplItem, Item, ItemStruct, Type};
+
+/// Field name typify gives the flattened map of unknown properties.
+const EXTRA_FIELD: &str = "extra";
+
+pub(crate) fn apply(file: &mut syn::File) {
+    let Some(types) = module_items(&mut file.items, "types") else {
+        return;
+    };
+    for item in types.iter_mut() {
+        if let Item::Struct(s) = item
+            && has_extra_map(s)
+            && every_field_is_optional(s)
+        {
+            add_default_derive(s);
+        }
+    }
+    if let Some(builders) = module_items(types, "builder") {
+        for item in builders.iter_mut() {
+            if let Item::Impl(imp) = item
+                && is_default_impl(imp)
+            {
+                make_extra_default_ok(imp);
+            }
+        }
+    }
+}
+
+fn module_items<'a>(items: &'a mut [Item], name: &str) -> Option<&'a mut Vec<Item>> {
+    items.iter_mut().find_map(|item| match item {
+        Item::Mod(m) if m.ident == name => m.content.as_mut().map(|(_, items)| items),
+        _ => None,
+    })
+}
+
+fn field_named<'a>(s: &'a ItemStruct, name: &str) -> Option<&'a syn::Field> {
+    match &s.fields {
+        Fields::Named(named) => named
+            .named
+            .iter()
+            .find(|f| f.ident.as_ref().is_some_and(|i| i == name)),
+        _ => None,
+    }
+}
+
+fn has_extra_map(s: &ItemStruct) -> bool {
+    field_named(s, EXTRA_FIELD).is_some_and(|f| {
+        f.attrs.iter().any(|a| {
+            a.path().is_ident("serde") && quote::quote!(#a).to_string().contains("flatten")
+        })
+    })
+}
+
+fn every_field_is_optional(s: &ItemStruct) -> bool {
+    let Fields::Named(named) = &s.fields else {
+        return false;
+    };
+    named
+        .named
+        .iter()
+        .all(|f| f.ident.as_ref().is_some_and(|i| i == EXTRA_FIELD) || is_option(&f.ty))
+}
+
+fn is_option(ty: &Type) -> bool {
+    matches!(ty, Type::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == "Option"))
+}
+
+fn add_default_derive(s: &mut ItemStruct) {
+    for attr in &mut s.attrs {
+        if attr.path().is_ident("derive") {
+            let tokens = quote::quote!(#attr).to_string();
+            if tokens.contains("Default") {
+                return;
+            }
+            if let syn::Meta::List(list) = &mut attr.meta {
+                let existing = list.tokens.clone();
+                list.tokens = quote::quote!(#existing, Default);
+                return;
+            }
+        }
+    }
+}
+
+fn is_default_impl(imp: &syn::ItemImpl) -> bool {
+    imp.trait_
+        .as_ref()
+        .and_then(|(path, _)| path.segments.last())
+        .is_some_and(|s| s.ident == "Default")
+}
+
+/// In `fn default() -> Self { Self { .., extra: Err(..) } }`, start the map
+/// out empty instead.
+fn make_extra_default_ok(imp: &mut syn::ItemImpl) {
+    for item in &mut imp.items {
+        let ImplItem::Fn(f) = item else { continue };
+        for stmt in &mut f.block.stmts {
+            let syn::Stmt::Expr(Expr::Struct(body), _) = stmt else {
+                continue;
+            };
+            for field in &mut body.fields {
+                if matches!(&field.member, syn::Member::Named(i) if i == EXTRA_FIELD) {
+                    field.expr = syn::parse_quote!(Ok(Default::default()));
+                }
+            }
+        }
+    }
+}

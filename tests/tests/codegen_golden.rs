@@ -1,0 +1,100 @@
+//! Golden tests of the generator: small fixture specs and the code or the
+//! error message each one gives.
+
+use graph_online_meetings_codegen::{self as codegen, CodegenError, ErrorKind};
+use graph_online_meetings_tests::read_workspace_file;
+
+fn generate_fixture(relative: &str) -> Result<String, CodegenError> {
+    let label = format!("tests/fixtures/{relative}");
+    codegen::generate_from_str(&read_workspace_file(&label), &label)
+}
+
+#[test]
+fn minimal_spec_generates_the_expected_code() {
+    let source = generate_fixture("good/minimal.yaml").expect("the fixture generates");
+    insta::assert_snapshot!(source);
+}
+
+#[test]
+fn generation_is_deterministic() {
+    let spec = read_workspace_file(codegen::SPEC_PATH);
+    let first = codegen::generate_from_str(&spec, codegen::SPEC_PATH).unwrap();
+    for _ in 0..9 {
+        assert_eq!(
+            codegen::generate_from_str(&spec, codegen::SPEC_PATH).unwrap(),
+            first
+        );
+    }
+}
+
+#[test]
+fn generated_code_names_its_source_and_how_to_regenerate() {
+    let source = generate_fixture("good/minimal.yaml").unwrap();
+    let header: Vec<&str> = source.lines().take(2).collect();
+    assert!(
+        header[0].contains("@generated") && header[0].contains("tests/fixtures/good/minimal.yaml")
+    );
+    assert!(header[1].contains("cargo xtask generate"));
+}
+
+/// Each bad spec gives an error that names the file and the cause; none of
+/// them panics (a panic would fail the test before the snapshot).
+macro_rules! bad_spec_test {
+    ($name:ident, $file:literal, $kind:pat) => {
+        #[test]
+        fn $name() {
+            let err = generate_fixture(concat!("bad/", $file)).expect_err("the spec is refused");
+            assert!(matches!(err.kind, $kind), "unexpected kind: {:?}", err.kind);
+            let message = err.to_string();
+            assert!(
+                message.starts_with(concat!("tests/fixtures/bad/", $file, ":")),
+                "the message names the file first: {message}"
+            );
+            insta::assert_snapshot!(message);
+        }
+    };
+}
+
+bad_spec_test!(empty_file, "empty.yaml", ErrorKind::Empty);
+bad_spec_test!(invalid_yaml, "invalid-yaml.yaml", ErrorKind::Yaml(_));
+bad_spec_test!(
+    openapi_3_1,
+    "openapi-3-1.yaml",
+    ErrorKind::Unsupported { .. }
+);
+bad_spec_test!(
+    default_beside_2xx,
+    "default-beside-2xx.yaml",
+    ErrorKind::Unsupported { .. }
+);
+bad_spec_test!(
+    different_2xx_schemas,
+    "different-2xx-schemas.yaml",
+    ErrorKind::Unsupported { .. }
+);
+bad_spec_test!(
+    missing_operation_id,
+    "missing-operation-id.yaml",
+    ErrorKind::Unsupported { .. }
+);
+bad_spec_test!(
+    duplicate_operation_id,
+    "duplicate-operation-id.yaml",
+    ErrorKind::Unsupported { .. }
+);
+bad_spec_test!(
+    dangling_ref,
+    "dangling-ref.yaml",
+    ErrorKind::Unsupported { .. }
+);
+bad_spec_test!(
+    two_request_media_types,
+    "two-request-media-types.yaml",
+    ErrorKind::Unsupported { .. }
+);
+bad_spec_test!(not_openapi, "not-openapi.yaml", ErrorKind::NotOpenApi(_));
+bad_spec_test!(
+    progenitor_panic_is_caught,
+    "optional-path-parameter.yaml",
+    ErrorKind::ProgenitorPanic(_)
+);
