@@ -5420,7 +5420,7 @@ Arguments:
 - `prefer`: `include-unknown-enum-members` asks Graph to send enum members added after unknownFutureValue instead of unknownFutureValue.
 - `client_request_id`: A GUID chosen by the caller to correlate this call with Graph's logs; Graph echoes it in the response. Send the same value on every retry of one logical call.
 - `body`: The meeting to create, or to look up by externalId.
-```ignore
+```text
 let response = client.create_or_get_my_online_meeting()
     .prefer(prefer)
     .client_request_id(client_request_id)
@@ -5444,7 +5444,7 @@ Arguments:
 - `prefer`: `include-unknown-enum-members` asks Graph to send enum members added after unknownFutureValue instead of unknownFutureValue.
 - `client_request_id`: A GUID chosen by the caller to correlate this call with Graph's logs; Graph echoes it in the response. Send the same value on every retry of one logical call.
 - `body`: The meeting to create, or to look up by externalId.
-```ignore
+```text
 let response = client.create_or_get_user_online_meeting()
     .user_id(user_id)
     .prefer(prefer)

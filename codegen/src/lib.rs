@@ -51,11 +51,10 @@ pub fn generate_from_str(spec_text: &str, display_path: &str) -> Result<String, 
     let mut file = open_enums::insert_into_types_module(file, enum_items)
         .map_err(|kind| CodegenError::new(display_path, kind))?;
     fixups::apply(&mut file);
-    Ok(format!(
-        "{}{}",
-        header(display_path),
-        prettyplease::unparse(&file)
-    ))
+    // progenitor's usage snippets are not self-contained programs; as
+    // `ignore` doctests they would only show up as ignored tests.
+    let source = prettyplease::unparse(&file).replace("```ignore", "```text");
+    Ok(format!("{}{source}", header(display_path)))
 }
 
 /// A parsed and checked spec.

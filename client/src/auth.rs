@@ -1,0 +1,134 @@
+//! Bearer tokens: a fixed string, or a source asked before every request so
+//! that tokens can refresh. A token never appears in `Debug` output, error
+//! messages or logs.
+
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+
+/// A future boxed so that token sources can be stored as trait objects.
+pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// An OAuth 2.0 access token for Microsoft Graph. Its `Debug` output is
+/// redacted and it has no `Display`.
+#[derive(Clone, PartialEq, Eq)]
+pub struct AccessToken(String);
+
+impl AccessToken {
+    /// Wraps a token string (without the `Bearer ` prefix).
+    pub fn new(token: impl Into<String>) -> Self {
+        Self(token.into())
+    }
+
+    /// The secret itself; handle with care.
+    pub fn secret(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for AccessToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("AccessToken(<redacted>)")
+    }
+}
+
+impl From<String> for AccessToken {
+    fn from(token: String) -> Self {
+        Self(token)
+    }
+}
+
+impl From<&str> for AccessToken {
+    fn from(token: &str) -> Self {
+        Self(token.to_string())
+    }
+}
+
+/// Why a token source could not give a token.
+#[derive(Debug)]
+pub struct TokenError {
+    message: String,
+    source: Option<Box<dyn std::error::Error + Send + Sync>>,
+}
+
+impl TokenError {
+    /// A token error described by a message.
+    pub fn new(message: impl Into<String>) -> Self {
+        Self {
+            message: message.into(),
+            source: None,
+        }
+    }
+
+    /// A token error caused by another error, such as an identity library's.
+    pub fn with_source(
+        message: impl Into<String>,
+        source: impl std::error::Error + Send + Sync + 'static,
+    ) -> Self {
+        Self {
+            message: message.into(),
+            source: Some(Box::new(source)),
+        }
+    }
+}
+
+impl fmt::Display for TokenError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for TokenError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source
+            .as_deref()
+            .map(|e| e as &(dyn std::error::Error + 'static))
+    }
+}
+
+/// Gives the access token for the next call. The client asks before every
+/// call (its retries reuse that token), so a source that caches and refreshes
+/// its token keeps long-running programs authenticated.
+///
+/// Closures returning a future implement it:
+///
+/// ```
+/// use graph_online_meetings::{AccessToken, TokenError, TokenSource};
+///
+/// let source = || async { Ok::<_, TokenError>(AccessToken::new("token from your identity library")) };
+/// fn takes_source(_: impl TokenSource) {}
+/// takes_source(source);
+/// ```
+pub trait TokenSource: Send + Sync + 'static {
+    /// Returns a currently valid token.
+    fn token(&self) -> BoxFuture<'_, Result<AccessToken, TokenError>>;
+}
+
+impl<F, Fut> TokenSource for F
+where
+    F: Fn() -> Fut + Send + Sync + 'static,
+    Fut: Future<Output = Result<AccessToken, TokenError>> + Send + 'static,
+{
+    fn token(&self) -> BoxFuture<'_, Result<AccessToken, TokenError>> {
+        Box::pin(self())
+    }
+}
+
+/// A token that never changes: fine for scripts and tests, not for
+/// programs that outlive the token's lifetime (about an hour).
+#[derive(Clone, Debug)]
+pub struct StaticToken(AccessToken);
+
+impl StaticToken {
+    /// Wraps a fixed token.
+    pub fn new(token: impl Into<AccessToken>) -> Self {
+        Self(token.into())
+    }
+}
+
+impl TokenSource for StaticToken {
+    fn token(&self) -> BoxFuture<'_, Result<AccessToken, TokenError>> {
+        let token = self.0.clone();
+        Box::pin(async move { Ok(token) })
+    }
+}
