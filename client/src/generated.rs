@@ -9,7 +9,7 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 #[allow(clippy::all)]
 pub mod types {
     ///Dial-in information. Older payloads spell conferenceId with a capital C; that spelling is kept as an additional property.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct AudioConferencing {
         ///The conference ID to enter after dialling in.
         #[serde(
@@ -58,7 +58,7 @@ pub mod types {
         }
     }
     ///Captions of a live event.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct BroadcastMeetingCaptionSettings {
         ///Whether captions are shown.
         #[serde(
@@ -89,7 +89,7 @@ pub mod types {
         }
     }
     ///Settings of a live event.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct BroadcastMeetingSettings {
         ///Who may watch.
         #[serde(
@@ -135,7 +135,7 @@ pub mod types {
         }
     }
     ///The Teams chat thread of a meeting.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct ChatInfo {
         ///Identifier of the message that starts the meeting's reply chain.
         #[serde(
@@ -164,7 +164,7 @@ pub mod types {
         }
     }
     ///Restrictions on the meeting chat.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct ChatRestrictions {
         ///Whether only text may be sent.
         #[serde(
@@ -181,7 +181,7 @@ pub mod types {
         }
     }
     ///How video teleconferencing devices join the meeting.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct CloudVideoInteropInfo {
         ///A page with more information.
         #[serde(
@@ -248,7 +248,7 @@ pub mod types {
         }
     }
     ///One further error behind a Graph error.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ErrorDetails {
         ///A machine-readable error code.
         pub code: ::std::string::String,
@@ -266,7 +266,7 @@ pub mod types {
         }
     }
     ///A user, device or application. Payloads also carry tenantId, identityProvider and @odata.type, which no schema names; they are kept as additional properties.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct Identity {
         ///Display name; it may change and is not unique.
         #[serde(
@@ -286,7 +286,7 @@ pub mod types {
         }
     }
     ///The identities of an actor, any of which may be absent or null. Graph's identitySet is open: other keys are kept as additional properties.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct IdentitySet {
         ///The application, if an application acted.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -306,7 +306,7 @@ pub mod types {
         }
     }
     ///Diagnostics that vary by service; keys not named here (such as requestId) are kept as additional properties.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct InnerError {
         ///The client-request-id of the request.
         #[serde(
@@ -332,7 +332,7 @@ pub mod types {
         }
     }
     ///A piece of content as text or HTML.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct ItemBody {
         ///The content; for join information, URL-encoded HTML.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -352,7 +352,7 @@ pub mod types {
         }
     }
     ///Joining by meeting ID.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct JoinMeetingIdSettings {
         ///Whether a passcode is needed.
         #[serde(
@@ -378,7 +378,7 @@ pub mod types {
         }
     }
     ///Who skips the lobby.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct LobbyBypassSettings {
         ///Whether callers who dial in skip the lobby.
         #[serde(
@@ -398,7 +398,7 @@ pub mod types {
         }
     }
     ///What went wrong. Code against `code`, never against `message`, which is for people and may change.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct MainError {
         ///A machine-readable error code, such as BadRequest or InvalidAuthenticationToken.
         pub code: ::std::string::String,
@@ -425,7 +425,7 @@ pub mod types {
         }
     }
     ///One participant of a meeting.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct MeetingParticipantInfo {
         ///Who the participant is.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -445,7 +445,7 @@ pub mod types {
         }
     }
     ///The organizer and the other participants of a meeting.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct MeetingParticipants {
         ///The attendees.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -468,7 +468,7 @@ pub mod types {
         }
     }
     ///The body of every Graph error response.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct OdataError {
         pub error: MainError,
         #[serde(flatten)]
@@ -480,7 +480,7 @@ pub mod types {
         }
     }
     ///A Teams online meeting. Graph's onlineMeeting is an open type: a response may carry properties that no schema names (for example the deprecated autoAdmittedUsers, or @odata annotations); they are kept as additional properties. Every property may be absent or null.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct OnlineMeeting {
         ///Whether attendees may turn on their camera.
         #[serde(
@@ -802,7 +802,7 @@ pub mod types {
         }
     }
     ///A sensitivity label applied to a meeting.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct OnlineMeetingSensitivityLabelAssignment {
         ///Identifier of the label.
         #[serde(
@@ -819,7 +819,7 @@ pub mod types {
         }
     }
     ///Watermark protection of a meeting.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
     pub struct WatermarkProtectionValues {
         ///Whether shared content is watermarked.
         #[serde(
@@ -5346,6 +5346,2909 @@ Generated from `#/components/schemas/onlineMeetingType`. A value the spec does n
                 }
             }
             deserializer.deserialize_str(Visitor)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for AudioConferencing {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            enum Property {
+                Field0,
+                Field1,
+                Field2,
+                Field3,
+                Field4,
+                Field5,
+                Other(::std::string::String),
+            }
+            impl<'de> ::serde::Deserialize<'de> for Property {
+                fn deserialize<D>(
+                    deserializer: D,
+                ) -> ::std::result::Result<Self, D::Error>
+                where
+                    D: ::serde::Deserializer<'de>,
+                {
+                    struct PropertyVisitor;
+                    impl ::serde::de::Visitor<'_> for PropertyVisitor {
+                        type Value = Property;
+                        fn expecting(
+                            &self,
+                            f: &mut ::std::fmt::Formatter<'_>,
+                        ) -> ::std::fmt::Result {
+                            f.write_str("a property name")
+                        }
+                        fn visit_str<E: ::serde::de::Error>(
+                            self,
+                            value: &str,
+                        ) -> ::std::result::Result<Property, E> {
+                            Ok(
+                                match value {
+                                    "conferenceId" => Property::Field0,
+                                    "dialinUrl" => Property::Field1,
+                                    "tollFreeNumber" => Property::Field2,
+                                    "tollFreeNumbers" => Property::Field3,
+                                    "tollNumber" => Property::Field4,
+                                    "tollNumbers" => Property::Field5,
+                                    other => Property::Other(other.to_string()),
+                                },
+                            )
+                        }
+                    }
+                    deserializer.deserialize_identifier(PropertyVisitor)
+                }
+            }
+            struct ObjectVisitor;
+            impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+                type Value = AudioConferencing;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("an object for AudioConferencing")
+                }
+                fn visit_map<A>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<AudioConferencing, A::Error>
+                where
+                    A: ::serde::de::MapAccess<'de>,
+                {
+                    let mut field_0: ::std::option::Option<
+                        ::std::option::Option<::std::string::String>,
+                    > = None;
+                    let mut field_1: ::std::option::Option<
+                        ::std::option::Option<::std::string::String>,
+                    > = None;
+                    let mut field_2: ::std::option::Option<
+                        ::std::option::Option<::std::string::String>,
+                    > = None;
+                    let mut field_3: ::std::option::Option<
+                        ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                    > = None;
+                    let mut field_4: ::std::option::Option<
+                        ::std::option::Option<::std::string::String>,
+                    > = None;
+                    let mut field_5: ::std::option::Option<
+                        ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                    > = None;
+                    let mut extra = ::serde_json::Map::new();
+                    while let Some(property) = map.next_key::<Property>()? {
+                        match property {
+                            Property::Field0 => {
+                                if field_0.is_some() {
+                                    return Err(
+                                        ::serde::de::Error::duplicate_field("conferenceId"),
+                                    );
+                                }
+                                field_0 = Some(map.next_value()?);
+                            }
+                            Property::Field1 => {
+                                if field_1.is_some() {
+                                    return Err(
+                                        ::serde::de::Error::duplicate_field("dialinUrl"),
+                                    );
+                                }
+                                field_1 = Some(map.next_value()?);
+                            }
+                            Property::Field2 => {
+                                if field_2.is_some() {
+                                    return Err(
+                                        ::serde::de::Error::duplicate_field("tollFreeNumber"),
+                                    );
+                                }
+                                field_2 = Some(map.next_value()?);
+                            }
+                            Property::Field3 => {
+                                if field_3.is_some() {
+                                    return Err(
+                                        ::serde::de::Error::duplicate_field("tollFreeNumbers"),
+                                    );
+                                }
+                                field_3 = Some(map.next_value()?);
+                            }
+                            Property::Field4 => {
+                                if field_4.is_some() {
+                                    return Err(
+                                        ::serde::de::Error::duplicate_field("tollNumber"),
+                                    );
+                                }
+                                field_4 = Some(map.next_value()?);
+                            }
+                            Property::Field5 => {
+                                if field_5.is_some() {
+                                    return Err(
+                                        ::serde::de::Error::duplicate_field("tollNumbers"),
+                                    );
+                                }
+                                field_5 = Some(map.next_value()?);
+                            }
+                            Property::Other(name) => {
+                                let value = map.next_value::<::serde_json::Value>()?;
+                                extra.insert(name, value);
+                            }
+                        }
+                    }
+                    Ok(AudioConferencing {
+                        conference_id: field_0.unwrap_or_default(),
+                        dialin_url: field_1.unwrap_or_default(),
+                        toll_free_number: field_2.unwrap_or_default(),
+                        toll_free_numbers: field_3.unwrap_or_default(),
+                        toll_number: field_4.unwrap_or_default(),
+                        toll_numbers: field_5.unwrap_or_default(),
+                        extra: extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(ObjectVisitor)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for BroadcastMeetingCaptionSettings {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            enum Property {
+                Field0,
+                Field1,
+                Field2,
+                Other(::std::string::String),
+            }
+            impl<'de> ::serde::Deserialize<'de> for Property {
+                fn deserialize<D>(
+                    deserializer: D,
+                ) -> ::std::result::Result<Self, D::Error>
+                where
+                    D: ::serde::Deserializer<'de>,
+                {
+                    struct PropertyVisitor;
+                    impl ::serde::de::Visitor<'_> for PropertyVisitor {
+                        type Value = Property;
+                        fn expecting(
+                            &self,
+                            f: &mut ::std::fmt::Formatter<'_>,
+                        ) -> ::std::fmt::Result {
+                            f.write_str("a property name")
+                        }
+                        fn visit_str<E: ::serde::de::Error>(
+                            self,
+                            value: &str,
+                        ) -> ::std::result::Result<Property, E> {
+                            Ok(
+                                match value {
+                                    "isCaptionEnabled" => Property::Field0,
+                                    "spokenLanguage" => Property::Field1,
+                                    "translationLanguages" => Property::Field2,
+                                    other => Property::Other(other.to_string()),
+                                },
+                            )
+                        }
+                    }
+                    deserializer.deserialize_identifier(PropertyVisitor)
+                }
+            }
+            struct ObjectVisitor;
+            impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+                type Value = BroadcastMeetingCaptionSettings;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("an object for BroadcastMeetingCaptionSettings")
+                }
+                fn visit_map<A>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<BroadcastMeetingCaptionSettings, A::Error>
+                where
+                    A: ::serde::de::MapAccess<'de>,
+                {
+                    let mut field_0: ::std::option::Option<
+                        ::std::option::Option<bool>,
+                    > = None;
+                    let mut field_1: ::std::option::Option<
+                        ::std::option::Option<::std::string::String>,
+                    > = None;
+                    let mut field_2: ::std::option::Option<
+                        ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                    > = None;
+                    let mut extra = ::serde_json::Map::new();
+                    while let Some(property) = map.next_key::<Property>()? {
+                        match property {
+                            Property::Field0 => {
+                                if field_0.is_some() {
+                                    return Err(
+                                        ::serde::de::Error::duplicate_field("isCaptionEnabled"),
+                                    );
+                                }
+                                field_0 = Some(map.next_value()?);
+                            }
+                            Property::Field1 => {
+                                if field_1.is_some() {
+                                    return Err(
+                                        ::serde::de::Error::duplicate_field("spokenLanguage"),
+                                    );
+                                }
+                                field_1 = Some(map.next_value()?);
+                            }
+                            Property::Field2 => {
+                                if field_2.is_some() {
+                                    return Err(
+                                        ::serde::de::Error::duplicate_field("translationLanguages"),
+                                    );
+                                }
+                                field_2 = Some(map.next_value()?);
+                            }
+                            Property::Other(name) => {
+                                let value = map.next_value::<::serde_json::Value>()?;
+                                extra.insert(name, value);
+                            }
+                        }
+                    }
+                    Ok(BroadcastMeetingCaptionSettings {
+                        is_caption_enabled: field_0.unwrap_or_default(),
+                        spoken_language: field_1.unwrap_or_default(),
+                        translation_languages: field_2.unwrap_or_default(),
+                        extra: extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(ObjectVisitor)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for BroadcastMeetingSettings {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            enum Property {
+                Field0,
+                Field1,
+                Field2,
+                Field3,
+                Field4,
+                Field5,
+                Other(::std::string::String),
+            }
+            impl<'de> ::serde::Deserialize<'de> for Property {
+                fn deserialize<D>(
+                    deserializer: D,
+                ) -> ::std::result::Result<Self, D::Error>
+                where
+                    D: ::serde::Deserializer<'de>,
+                {
+                    struct PropertyVisitor;
+                    impl ::serde::de::Visitor<'_> for PropertyVisitor {
+                        type Value = Property;
+                        fn expecting(
+                            &self,
+                            f: &mut ::std::fmt::Formatter<'_>,
+                        ) -> ::std::fmt::Result {
+                            f.write_str("a property name")
+                        }
+                        fn visit_str<E: ::serde::de::Error>(
+                            self,
+                            value: &str,
+                        ) -> ::std::result::Result<Property, E> {
+                            Ok(
+                                match value {
+                                    "allowedAudience" => Property::Field0,
+                                    "captions" => Property::Field1,
+                                    "isAttendeeReportEnabled" => Property::Field2,
+                                    "isQuestionAndAnswerEnabled" => Property::Field3,
+                                    "isRecordingEnabled" => Property::Field4,
+                                    "isVideoOnDemandEnabled" => Property::Field5,
+                                    other => Property::Other(other.to_string()),
+                                },
+                            )
+                        }
+                    }
+                    deserializer.deserialize_identifier(PropertyVisitor)
+                }
+            }
+            struct ObjectVisitor;
+            impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+                type Value = BroadcastMeetingSettings;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("an object for BroadcastMeetingSettings")
+                }
+                fn visit_map<A>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<BroadcastMeetingSettings, A::Error>
+                where
+                    A: ::serde::de::MapAccess<'de>,
+                {
+                    let mut field_0: ::std::option::Option<
+                        ::std::option::Option<
+                            crate::generated::types::BroadcastMeetingAudience,
+                        >,
+                    > = None;
+                    let mut field_1: ::std::option::Option<
+                        ::std::option::Option<BroadcastMeetingCaptionSettings>,
+                    > = None;
+                    let mut field_2: ::std::option::Option<
+                        ::std::option::Option<bool>,
+                    > = None;
+                    let mut field_3: ::std::option::Option<
+                        ::std::option::Option<bool>,
+                    > = None;
+                    let mut field_4: ::std::option::Option<
+                        ::std::option::Option<bool>,
+                    > = None;
+                    let mut field_5: ::std::option::Option<
+                        ::std::option::Option<bool>,
+                    > = None;
+                    let mut extra = ::serde_json::Map::new();
+                    while let Some(property) = map.next_key::<Property>()? {
+                        match property {
+                            Property::Field0 => {
+                                if field_0.is_some() {
+                                    return Err(
+                                        ::serde::de::Error::duplicate_field("allowedAudience"),
+                                    );
+                                }
+                                field_0 = Some(map.next_value()?);
+                            }
+                            Property::Field1 => {
+                                if field_1.is_some() {
+                                    return Err(::serde::de::Error::duplicate_field("captions"));
+                                }
+                                field_1 = Some(map.next_value()?);
+                            }
+                            Property::Field2 => {
+                                if field_2.is_some() {
+                                    return Err(
+                                        ::serde::de::Error::duplicate_field(
+                                            "isAttendeeReportEnabled",
+                                        ),
+                                    );
+                                }
+                                field_2 = Some(map.next_value()?);
+                            }
+                            Property::Field3 => {
+                                if field_3.is_some() {
+                                    return Err(
+                                        ::serde::de::Error::duplicate_field(
+                                            "isQuestionAndAnswerEnabled",
+                                        ),
+                                    );
+                                }
+                                field_3 = Some(map.next_value()?);
+                            }
+                            Property::Field4 => {
+                                if field_4.is_some() {
+                                    return Err(
+                                        ::serde::de::Error::duplicate_field("isRecordingEnabled"),
+                                    );
+                                }
+                                field_4 = Some(map.next_value()?);
+                            }
+                            Property::Field5 => {
+                                if field_5.is_some() {
+                                    return Err(
+                                        ::serde::de::Error::duplicate_field(
+                                            "isVideoOnDemandEnabled",
+                                        ),
+                                    );
+                                }
+                                field_5 = Some(map.next_value()?);
+                            }
+                            Property::Other(name) => {
+                                let value = map.next_value::<::serde_json::Value>()?;
+                                extra.insert(name, value);
+                            }
+                        }
+                    }
+                    Ok(BroadcastMeetingSettings {
+                        allowed_audience: field_0.unwrap_or_default(),
+                        captions: field_1.unwrap_or_default(),
+                        is_attendee_report_enabled: field_2.unwrap_or_default(),
+                        is_question_and_answer_enabled: field_3.unwrap_or_default(),
+                        is_recording_enabled: field_4.unwrap_or_default(),
+                        is_video_on_demand_enabled: field_5.unwrap_or_default(),
+                        extra: extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(ObjectVisitor)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ChatInfo {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            enum Property {
+                Field0,
+                Field1,
+                Field2,
+                Other(::std::string::String),
+            }
+            impl<'de> ::serde::Deserialize<'de> for Property {
+                fn deserialize<D>(
+                    deserializer: D,
+                ) -> ::std::result::Result<Self, D::Error>
+                where
+                    D: ::serde::Deserializer<'de>,
+                {
+                    struct PropertyVisitor;
+                    impl ::serde::de::Visitor<'_> for PropertyVisitor {
+                        type Value = Property;
+                        fn expecting(
+                            &self,
+                            f: &mut ::std::fmt::Formatter<'_>,
+                        ) -> ::std::fmt::Result {
+                            f.write_str("a property name")
+                        }
+                        fn visit_str<E: ::serde::de::Error>(
+                            self,
+                            value: &str,
+                        ) -> ::std::result::Result<Property, E> {
+                            Ok(
+                                match value {
+                                    "messageId" => Property::Field0,
+                                    "replyChainMessageId" => Property::Field1,
+                                    "threadId" => Property::Field2,
+                                    other => Property::Other(other.to_string()),
+                                },
+                            )
+                        }
+                    }
+                    deserializer.deserialize_identifier(PropertyVisitor)
+                }
+            }
+            struct ObjectVisitor;
+            impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+                type Value = ChatInfo;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("an object for ChatInfo")
+                }
+                fn visit_map<A>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<ChatInfo, A::Error>
+                where
+                    A: ::serde::de::MapAccess<'de>,
+                {
+                    let mut field_0: ::std::option::Option<
+                        ::std::option::Option<::std::string::String>,
+                    > = None;
+                    let mut field_1: ::std::option::Option<
+                        ::std::option::Option<::std::string::String>,
+                    > = None;
+                    let mut field_2: ::std::option::Option<
+                        ::std::option::Option<::std::string::String>,
+                    > = None;
+                    let mut extra = ::serde_json::Map::new();
+                    while let Some(property) = map.next_key::<Property>()? {
+                        match property {
+                            Property::Field0 => {
+                                if field_0.is_some() {
+                                    return Err(
+                                        ::serde::de::Error::duplicate_field("messageId"),
+                                    );
+                                }
+                                field_0 = Some(map.next_value()?);
+                            }
+                            Property::Field1 => {
+                                if field_1.is_some() {
+                                    return Err(
+                                        ::serde::de::Error::duplicate_field("replyChainMessageId"),
+                                    );
+                                }
+                                field_1 = Some(map.next_value()?);
+                            }
+                            Property::Field2 => {
+                                if field_2.is_some() {
+                                    return Err(::serde::de::Error::duplicate_field("threadId"));
+                                }
+                                field_2 = Some(map.next_value()?);
+                            }
+                            Property::Other(name) => {
+                                let value = map.next_value::<::serde_json::Value>()?;
+                                extra.insert(name, value);
+                            }
+                        }
+                    }
+                    Ok(ChatInfo {
+                        message_id: field_0.unwrap_or_default(),
+                        reply_chain_message_id: field_1.unwrap_or_default(),
+                        thread_id: field_2.unwrap_or_default(),
+                        extra: extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(ObjectVisitor)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ChatRestrictions {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            enum Property {
+                Field0,
+                Other(::std::string::String),
+            }
+            impl<'de> ::serde::Deserialize<'de> for Property {
+                fn deserialize<D>(
+                    deserializer: D,
+                ) -> ::std::result::Result<Self, D::Error>
+                where
+                    D: ::serde::Deserializer<'de>,
+                {
+                    struct PropertyVisitor;
+                    impl ::serde::de::Visitor<'_> for PropertyVisitor {
+                        type Value = Property;
+                        fn expecting(
+                            &self,
+                            f: &mut ::std::fmt::Formatter<'_>,
+                        ) -> ::std::fmt::Result {
+                            f.write_str("a property name")
+                        }
+                        fn visit_str<E: ::serde::de::Error>(
+                            self,
+                            value: &str,
+                        ) -> ::std::result::Result<Property, E> {
+                            Ok(
+                                match value {
+                                    "allowTextOnly" => Property::Field0,
+                                    other => Property::Other(other.to_string()),
+                                },
+                            )
+                        }
+                    }
+                    deserializer.deserialize_identifier(PropertyVisitor)
+                }
+            }
+            struct ObjectVisitor;
+            impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+                type Value = ChatRestrictions;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("an object for ChatRestrictions")
+                }
+                fn visit_map<A>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<ChatRestrictions, A::Error>
+                where
+                    A: ::serde::de::MapAccess<'de>,
+                {
+                    let mut field_0: ::std::option::Option<
+                        ::std::option::Option<bool>,
+                    > = None;
+                    let mut extra = ::serde_json::Map::new();
+                    while let Some(property) = map.next_key::<Property>()? {
+                        match property {
+                            Property::Field0 => {
+                                if field_0.is_some() {
+                                    return Err(
+                                        ::serde::de::Error::duplicate_field("allowTextOnly"),
+                                    );
+                                }
+                                field_0 = Some(map.next_value()?);
+                            }
+                            Property::Other(name) => {
+                                let value = map.next_value::<::serde_json::Value>()?;
+                                extra.insert(name, value);
+                            }
+                        }
+                    }
+                    Ok(ChatRestrictions {
+                        allow_text_only: field_0.unwrap_or_default(),
+                        extra: extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(ObjectVisitor)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CloudVideoInteropInfo {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            enum Property {
+                Field0,
+                Field1,
+                Field2,
+                Other(::std::string::String),
+            }
+            impl<'de> ::serde::Deserialize<'de> for Property {
+                fn deserialize<D>(
+                    deserializer: D,
+                ) -> ::std::result::Result<Self, D::Error>
+                where
+                    D: ::serde::Deserializer<'de>,
+                {
+                    struct PropertyVisitor;
+                    impl ::serde::de::Visitor<'_> for PropertyVisitor {
+                        type Value = Property;
+                        fn expecting(
+                            &self,
+                            f: &mut ::std::fmt::Formatter<'_>,
+                        ) -> ::std::fmt::Result {
+                            f.write_str("a property name")
+                        }
+                        fn visit_str<E: ::serde::de::Error>(
+                            self,
+                            value: &str,
+                        ) -> ::std::result::Result<Property, E> {
+                            Ok(
+                                match value {
+                                    "moreInfoWebUrl" => Property::Field0,
+                                    "tenantKey" => Property::Field1,
+                                    "videoTeleconferenceId" => Property::Field2,
+                                    other => Property::Other(other.to_string()),
+                                },
+                            )
+                        }
+                    }
+                    deserializer.deserialize_identifier(PropertyVisitor)
+                }
+            }
+            struct ObjectVisitor;
+            impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+                type Value = CloudVideoInteropInfo;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("an object for CloudVideoInteropInfo")
+                }
+                fn visit_map<A>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<CloudVideoInteropInfo, A::Error>
+                where
+                    A: ::serde::de::MapAccess<'de>,
+                {
+                    let mut field_0: ::std::option::Option<
+                        ::std::option::Option<::std::string::String>,
+                    > = None;
+                    let mut field_1: ::std::option::Option<
+                        ::std::option::Option<::std::string::String>,
+                    > = None;
+                    let mut field_2: ::std::option::Option<
+                        ::std::option::Option<::std::string::String>,
+                    > = None;
+                    let mut extra = ::serde_json::Map::new();
+                    while let Some(property) = map.next_key::<Property>()? {
+                        match property {
+                            Property::Field0 => {
+                                if field_0.is_some() {
+                                    return Err(
+                                        ::serde::de::Error::duplicate_field("moreInfoWebUrl"),
+                                    );
+                                }
+                                field_0 = Some(map.next_value()?);
+                            }
+                            Property::Field1 => {
+                                if field_1.is_some() {
+                                    return Err(
+                                        ::serde::de::Error::duplicate_field("tenantKey"),
+                                    );
+                                }
+                                field_1 = Some(map.next_value()?);
+                            }
+                            Property::Field2 => {
+                                if field_2.is_some() {
+                                    return Err(
+                                        ::serde::de::Error::duplicate_field("videoTeleconferenceId"),
+                                    );
+                                }
+                                field_2 = Some(map.next_value()?);
+                            }
+                            Property::Other(name) => {
+                                let value = map.next_value::<::serde_json::Value>()?;
+                                extra.insert(name, value);
+                            }
+                        }
+                    }
+                    Ok(CloudVideoInteropInfo {
+                        more_info_web_url: field_0.unwrap_or_default(),
+                        tenant_key: field_1.unwrap_or_default(),
+                        video_teleconference_id: field_2.unwrap_or_default(),
+                        extra: extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(ObjectVisitor)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ErrorDetails {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            enum Property {
+                Field0,
+                Field1,
+                Field2,
+                Other(::std::string::String),
+            }
+            impl<'de> ::serde::Deserialize<'de> for Property {
+                fn deserialize<D>(
+                    deserializer: D,
+                ) -> ::std::result::Result<Self, D::Error>
+                where
+                    D: ::serde::Deserializer<'de>,
+                {
+                    struct PropertyVisitor;
+                    impl ::serde::de::Visitor<'_> for PropertyVisitor {
+                        type Value = Property;
+                        fn expecting(
+                            &self,
+                            f: &mut ::std::fmt::Formatter<'_>,
+                        ) -> ::std::fmt::Result {
+                            f.write_str("a property name")
+                        }
+                        fn visit_str<E: ::serde::de::Error>(
+                            self,
+                            value: &str,
+                        ) -> ::std::result::Result<Property, E> {
+                            Ok(
+                                match value {
+                                    "code" => Property::Field0,
+                                    "message" => Property::Field1,
+                                    "target" => Property::Field2,
+                                    other => Property::Other(other.to_string()),
+                                },
+                            )
+                        }
+                    }
+                    deserializer.deserialize_identifier(PropertyVisitor)
+                }
+            }
+            struct ObjectVisitor;
+            impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+                type Value = ErrorDetails;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("an object for ErrorDetails")
+                }
+                fn visit_map<A>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<ErrorDetails, A::Error>
+                where
+                    A: ::serde::de::MapAccess<'de>,
+                {
+                    let mut field_0: ::std::option::Option<::std::string::String> = None;
+                    let mut field_1: ::std::option::Option<::std::string::String> = None;
+                    let mut field_2: ::std::option::Option<
+                        ::std::option::Option<::std::string::String>,
+                    > = None;
+                    let mut extra = ::serde_json::Map::new();
+                    while let Some(property) = map.next_key::<Property>()? {
+                        match property {
+                            Property::Field0 => {
+                                if field_0.is_some() {
+                                    return Err(::serde::de::Error::duplicate_field("code"));
+                                }
+                                field_0 = Some(map.next_value()?);
+                            }
+                            Property::Field1 => {
+                                if field_1.is_some() {
+                                    return Err(::serde::de::Error::duplicate_field("message"));
+                                }
+                                field_1 = Some(map.next_value()?);
+                            }
+                            Property::Field2 => {
+                                if field_2.is_some() {
+                                    return Err(::serde::de::Error::duplicate_field("target"));
+                                }
+                                field_2 = Some(map.next_value()?);
+                            }
+                            Property::Other(name) => {
+                                let value = map.next_value::<::serde_json::Value>()?;
+                                extra.insert(name, value);
+                            }
+                        }
+                    }
+                    Ok(ErrorDetails {
+                        code: field_0
+                            .ok_or_else(|| ::serde::de::Error::missing_field("code"))?,
+                        message: field_1
+                            .ok_or_else(|| ::serde::de::Error::missing_field(
+                                "message",
+                            ))?,
+                        target: field_2.unwrap_or_default(),
+                        extra: extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(ObjectVisitor)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for Identity {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            enum Property {
+                Field0,
+                Field1,
+                Other(::std::string::String),
+            }
+            impl<'de> ::serde::Deserialize<'de> for Property {
+                fn deserialize<D>(
+                    deserializer: D,
+                ) -> ::std::result::Result<Self, D::Error>
+                where
+                    D: ::serde::Deserializer<'de>,
+                {
+                    struct PropertyVisitor;
+                    impl ::serde::de::Visitor<'_> for PropertyVisitor {
+                        type Value = Property;
+                        fn expecting(
+                            &self,
+                            f: &mut ::std::fmt::Formatter<'_>,
+                        ) -> ::std::fmt::Result {
+                            f.write_str("a property name")
+                        }
+                        fn visit_str<E: ::serde::de::Error>(
+                            self,
+                            value: &str,
+                        ) -> ::std::result::Result<Property, E> {
+                            Ok(
+                                match value {
+                                    "displayName" => Property::Field0,
+                                    "id" => Property::Field1,
+                                    other => Property::Other(other.to_string()),
+                                },
+                            )
+                        }
+                    }
+                    deserializer.deserialize_identifier(PropertyVisitor)
+                }
+            }
+            struct ObjectVisitor;
+            impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+                type Value = Identity;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("an object for Identity")
+                }
+                fn visit_map<A>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<Identity, A::Error>
+                where
+                    A: ::serde::de::MapAccess<'de>,
+                {
+                    let mut field_0: ::std::option::Option<
+                        ::std::option::Option<::std::string::String>,
+                    > = None;
+                    let mut field_1: ::std::option::Option<
+                        ::std::option::Option<::std::string::String>,
+                    > = None;
+                    let mut extra = ::serde_json::Map::new();
+                    while let Some(property) = map.next_key::<Property>()? {
+                        match property {
+                            Property::Field0 => {
+                                if field_0.is_some() {
+                                    return Err(
+                                        ::serde::de::Error::duplicate_field("displayName"),
+                                    );
+                                }
+                                field_0 = Some(map.next_value()?);
+                            }
+                            Property::Field1 => {
+                                if field_1.is_some() {
+                                    return Err(::serde::de::Error::duplicate_field("id"));
+                                }
+                                field_1 = Some(map.next_value()?);
+                            }
+                            Property::Other(name) => {
+                                let value = map.next_value::<::serde_json::Value>()?;
+                                extra.insert(name, value);
+                            }
+                        }
+                    }
+                    Ok(Identity {
+                        display_name: field_0.unwrap_or_default(),
+                        id: field_1.unwrap_or_default(),
+                        extra: extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(ObjectVisitor)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for IdentitySet {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            enum Property {
+                Field0,
+                Field1,
+                Field2,
+                Other(::std::string::String),
+            }
+            impl<'de> ::serde::Deserialize<'de> for Property {
+                fn deserialize<D>(
+                    deserializer: D,
+                ) -> ::std::result::Result<Self, D::Error>
+                where
+                    D: ::serde::Deserializer<'de>,
+                {
+                    struct PropertyVisitor;
+                    impl ::serde::de::Visitor<'_> for PropertyVisitor {
+                        type Value = Property;
+                        fn expecting(
+                            &self,
+                            f: &mut ::std::fmt::Formatter<'_>,
+                        ) -> ::std::fmt::Result {
+                            f.write_str("a property name")
+                        }
+                        fn visit_str<E: ::serde::de::Error>(
+                            self,
+                            value: &str,
+                        ) -> ::std::result::Result<Property, E> {
+                            Ok(
+                                match value {
+                                    "application" => Property::Field0,
+                                    "device" => Property::Field1,
+                                    "user" => Property::Field2,
+                                    other => Property::Other(other.to_string()),
+                                },
+                            )
+                        }
+                    }
+                    deserializer.deserialize_identifier(PropertyVisitor)
+                }
+            }
+            struct ObjectVisitor;
+            impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+                type Value = IdentitySet;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("an object for IdentitySet")
+                }
+                fn visit_map<A>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<IdentitySet, A::Error>
+                where
+                    A: ::serde::de::MapAccess<'de>,
+                {
+                    let mut field_0: ::std::option::Option<
+                        ::std::option::Option<Identity>,
+                    > = None;
+                    let mut field_1: ::std::option::Option<
+                        ::std::option::Option<Identity>,
+                    > = None;
+                    let mut field_2: ::std::option::Option<
+                        ::std::option::Option<Identity>,
+                    > = None;
+                    let mut extra = ::serde_json::Map::new();
+                    while let Some(property) = map.next_key::<Property>()? {
+                        match property {
+                            Property::Field0 => {
+                                if field_0.is_some() {
+                                    return Err(
+                                        ::serde::de::Error::duplicate_field("application"),
+                                    );
+                                }
+                                field_0 = Some(map.next_value()?);
+                            }
+                            Property::Field1 => {
+                                if field_1.is_some() {
+                                    return Err(::serde::de::Error::duplicate_field("device"));
+                                }
+                                field_1 = Some(map.next_value()?);
+                            }
+                            Property::Field2 => {
+                                if field_2.is_some() {
+                                    return Err(::serde::de::Error::duplicate_field("user"));
+                                }
+                                field_2 = Some(map.next_value()?);
+                            }
+                            Property::Other(name) => {
+                                let value = map.next_value::<::serde_json::Value>()?;
+                                extra.insert(name, value);
+                            }
+                        }
+                    }
+                    Ok(IdentitySet {
+                        application: field_0.unwrap_or_default(),
+                        device: field_1.unwrap_or_default(),
+                        user: field_2.unwrap_or_default(),
+                        extra: extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(ObjectVisitor)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for InnerError {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            enum Property {
+                Field0,
+                Field1,
+                Field2,
+                Other(::std::string::String),
+            }
+            impl<'de> ::serde::Deserialize<'de> for Property {
+                fn deserialize<D>(
+                    deserializer: D,
+                ) -> ::std::result::Result<Self, D::Error>
+                where
+                    D: ::serde::Deserializer<'de>,
+                {
+                    struct PropertyVisitor;
+                    impl ::serde::de::Visitor<'_> for PropertyVisitor {
+                        type Value = Property;
+                        fn expecting(
+                            &self,
+                            f: &mut ::std::fmt::Formatter<'_>,
+                        ) -> ::std::fmt::Result {
+                            f.write_str("a property name")
+                        }
+                        fn visit_str<E: ::serde::de::Error>(
+                            self,
+                            value: &str,
+                        ) -> ::std::result::Result<Property, E> {
+                            Ok(
+                                match value {
+                                    "client-request-id" => Property::Field0,
+                                    "date" => Property::Field1,
+                                    "request-id" => Property::Field2,
+                                    other => Property::Other(other.to_string()),
+                                },
+                            )
+                        }
+                    }
+                    deserializer.deserialize_identifier(PropertyVisitor)
+                }
+            }
+            struct ObjectVisitor;
+            impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+                type Value = InnerError;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("an object for InnerError")
+                }
+                fn visit_map<A>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<InnerError, A::Error>
+                where
+                    A: ::serde::de::MapAccess<'de>,
+                {
+                    let mut field_0: ::std::option::Option<
+                        ::std::option::Option<::std::string::String>,
+                    > = None;
+                    let mut field_1: ::std::option::Option<
+                        ::std::option::Option<::std::string::String>,
+                    > = None;
+                    let mut field_2: ::std::option::Option<
+                        ::std::option::Option<::std::string::String>,
+                    > = None;
+                    let mut extra = ::serde_json::Map::new();
+                    while let Some(property) = map.next_key::<Property>()? {
+                        match property {
+                            Property::Field0 => {
+                                if field_0.is_some() {
+                                    return Err(
+                                        ::serde::de::Error::duplicate_field("client-request-id"),
+                                    );
+                                }
+                                field_0 = Some(map.next_value()?);
+                            }
+                            Property::Field1 => {
+                                if field_1.is_some() {
+                                    return Err(::serde::de::Error::duplicate_field("date"));
+                                }
+                                field_1 = Some(map.next_value()?);
+                            }
+                            Property::Field2 => {
+                                if field_2.is_some() {
+                                    return Err(
+                                        ::serde::de::Error::duplicate_field("request-id"),
+                                    );
+                                }
+                                field_2 = Some(map.next_value()?);
+                            }
+                            Property::Other(name) => {
+                                let value = map.next_value::<::serde_json::Value>()?;
+                                extra.insert(name, value);
+                            }
+                        }
+                    }
+                    Ok(InnerError {
+                        client_request_id: field_0.unwrap_or_default(),
+                        date: field_1.unwrap_or_default(),
+                        request_id: field_2.unwrap_or_default(),
+                        extra: extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(ObjectVisitor)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ItemBody {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            enum Property {
+                Field0,
+                Field1,
+                Other(::std::string::String),
+            }
+            impl<'de> ::serde::Deserialize<'de> for Property {
+                fn deserialize<D>(
+                    deserializer: D,
+                ) -> ::std::result::Result<Self, D::Error>
+                where
+                    D: ::serde::Deserializer<'de>,
+                {
+                    struct PropertyVisitor;
+                    impl ::serde::de::Visitor<'_> for PropertyVisitor {
+                        type Value = Property;
+                        fn expecting(
+                            &self,
+                            f: &mut ::std::fmt::Formatter<'_>,
+                        ) -> ::std::fmt::Result {
+                            f.write_str("a property name")
+                        }
+                        fn visit_str<E: ::serde::de::Error>(
+                            self,
+                            value: &str,
+                        ) -> ::std::result::Result<Property, E> {
+                            Ok(
+                                match value {
+                                    "content" => Property::Field0,
+                                    "contentType" => Property::Field1,
+                                    other => Property::Other(other.to_string()),
+                                },
+                            )
+                        }
+                    }
+                    deserializer.deserialize_identifier(PropertyVisitor)
+                }
+            }
+            struct ObjectVisitor;
+            impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+                type Value = ItemBody;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("an object for ItemBody")
+                }
+                fn visit_map<A>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<ItemBody, A::Error>
+                where
+                    A: ::serde::de::MapAccess<'de>,
+                {
+                    let mut field_0: ::std::option::Option<
+                        ::std::option::Option<::std::string::String>,
+                    > = None;
+                    let mut field_1: ::std::option::Option<
+                        ::std::option::Option<crate::generated::types::BodyType>,
+                    > = None;
+                    let mut extra = ::serde_json::Map::new();
+                    while let Some(property) = map.next_key::<Property>()? {
+                        match property {
+                            Property::Field0 => {
+                                if field_0.is_some() {
+                                    return Err(::serde::de::Error::duplicate_field("content"));
+                                }
+                                field_0 = Some(map.next_value()?);
+                            }
+                            Property::Field1 => {
+                                if field_1.is_some() {
+                                    return Err(
+                                        ::serde::de::Error::duplicate_field("contentType"),
+                                    );
+                                }
+                                field_1 = Some(map.next_value()?);
+                            }
+                            Property::Other(name) => {
+                                let value = map.next_value::<::serde_json::Value>()?;
+                                extra.insert(name, value);
+                            }
+                        }
+                    }
+                    Ok(ItemBody {
+                        content: field_0.unwrap_or_default(),
+                        content_type: field_1.unwrap_or_default(),
+                        extra: extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(ObjectVisitor)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for JoinMeetingIdSettings {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            enum Property {
+                Field0,
+                Field1,
+                Field2,
+                Other(::std::string::String),
+            }
+            impl<'de> ::serde::Deserialize<'de> for Property {
+                fn deserialize<D>(
+                    deserializer: D,
+                ) -> ::std::result::Result<Self, D::Error>
+                where
+                    D: ::serde::Deserializer<'de>,
+                {
+                    struct PropertyVisitor;
+                    impl ::serde::de::Visitor<'_> for PropertyVisitor {
+                        type Value = Property;
+                        fn expecting(
+                            &self,
+                            f: &mut ::std::fmt::Formatter<'_>,
+                        ) -> ::std::fmt::Result {
+                            f.write_str("a property name")
+                        }
+                        fn visit_str<E: ::serde::de::Error>(
+                            self,
+                            value: &str,
+                        ) -> ::std::result::Result<Property, E> {
+                            Ok(
+                                match value {
+                                    "isPasscodeRequired" => Property::Field0,
+                                    "joinMeetingId" => Property::Field1,
+                                    "passcode" => Property::Field2,
+                                    other => Property::Other(other.to_string()),
+                                },
+                            )
+                        }
+                    }
+                    deserializer.deserialize_identifier(PropertyVisitor)
+                }
+            }
+            struct ObjectVisitor;
+            impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+                type Value = JoinMeetingIdSettings;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("an object for JoinMeetingIdSettings")
+                }
+                fn visit_map<A>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<JoinMeetingIdSettings, A::Error>
+                where
+                    A: ::serde::de::MapAccess<'de>,
+                {
+                    let mut field_0: ::std::option::Option<
+                        ::std::option::Option<bool>,
+                    > = None;
+                    let mut field_1: ::std::option::Option<
+                        ::std::option::Option<::std::string::String>,
+                    > = None;
+                    let mut field_2: ::std::option::Option<
+                        ::std::option::Option<::std::string::String>,
+                    > = None;
+                    let mut extra = ::serde_json::Map::new();
+                    while let Some(property) = map.next_key::<Property>()? {
+                        match property {
+                            Property::Field0 => {
+                                if field_0.is_some() {
+                                    return Err(
+                                        ::serde::de::Error::duplicate_field("isPasscodeRequired"),
+                                    );
+                                }
+                                field_0 = Some(map.next_value()?);
+                            }
+                            Property::Field1 => {
+                                if field_1.is_some() {
+                                    return Err(
+                                        ::serde::de::Error::duplicate_field("joinMeetingId"),
+                                    );
+                                }
+                                field_1 = Some(map.next_value()?);
+                            }
+                            Property::Field2 => {
+                                if field_2.is_some() {
+                                    return Err(::serde::de::Error::duplicate_field("passcode"));
+                                }
+                                field_2 = Some(map.next_value()?);
+                            }
+                            Property::Other(name) => {
+                                let value = map.next_value::<::serde_json::Value>()?;
+                                extra.insert(name, value);
+                            }
+                        }
+                    }
+                    Ok(JoinMeetingIdSettings {
+                        is_passcode_required: field_0.unwrap_or_default(),
+                        join_meeting_id: field_1.unwrap_or_default(),
+                        passcode: field_2.unwrap_or_default(),
+                        extra: extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(ObjectVisitor)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for LobbyBypassSettings {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            enum Property {
+                Field0,
+                Field1,
+                Other(::std::string::String),
+            }
+            impl<'de> ::serde::Deserialize<'de> for Property {
+                fn deserialize<D>(
+                    deserializer: D,
+                ) -> ::std::result::Result<Self, D::Error>
+                where
+                    D: ::serde::Deserializer<'de>,
+                {
+                    struct PropertyVisitor;
+                    impl ::serde::de::Visitor<'_> for PropertyVisitor {
+                        type Value = Property;
+                        fn expecting(
+                            &self,
+                            f: &mut ::std::fmt::Formatter<'_>,
+                        ) -> ::std::fmt::Result {
+                            f.write_str("a property name")
+                        }
+                        fn visit_str<E: ::serde::de::Error>(
+                            self,
+                            value: &str,
+                        ) -> ::std::result::Result<Property, E> {
+                            Ok(
+                                match value {
+                                    "isDialInBypassEnabled" => Property::Field0,
+                                    "scope" => Property::Field1,
+                                    other => Property::Other(other.to_string()),
+                                },
+                            )
+                        }
+                    }
+                    deserializer.deserialize_identifier(PropertyVisitor)
+                }
+            }
+            struct ObjectVisitor;
+            impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+                type Value = LobbyBypassSettings;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("an object for LobbyBypassSettings")
+                }
+                fn visit_map<A>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<LobbyBypassSettings, A::Error>
+                where
+                    A: ::serde::de::MapAccess<'de>,
+                {
+                    let mut field_0: ::std::option::Option<
+                        ::std::option::Option<bool>,
+                    > = None;
+                    let mut field_1: ::std::option::Option<
+                        ::std::option::Option<crate::generated::types::LobbyBypassScope>,
+                    > = None;
+                    let mut extra = ::serde_json::Map::new();
+                    while let Some(property) = map.next_key::<Property>()? {
+                        match property {
+                            Property::Field0 => {
+                                if field_0.is_some() {
+                                    return Err(
+                                        ::serde::de::Error::duplicate_field("isDialInBypassEnabled"),
+                                    );
+                                }
+                                field_0 = Some(map.next_value()?);
+                            }
+                            Property::Field1 => {
+                                if field_1.is_some() {
+                                    return Err(::serde::de::Error::duplicate_field("scope"));
+                                }
+                                field_1 = Some(map.next_value()?);
+                            }
+                            Property::Other(name) => {
+                                let value = map.next_value::<::serde_json::Value>()?;
+                                extra.insert(name, value);
+                            }
+                        }
+                    }
+                    Ok(LobbyBypassSettings {
+                        is_dial_in_bypass_enabled: field_0.unwrap_or_default(),
+                        scope: field_1.unwrap_or_default(),
+                        extra: extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(ObjectVisitor)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for MainError {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            enum Property {
+                Field0,
+                Field1,
+                Field2,
+                Field3,
+                Field4,
+                Other(::std::string::String),
+            }
+            impl<'de> ::serde::Deserialize<'de> for Property {
+                fn deserialize<D>(
+                    deserializer: D,
+                ) -> ::std::result::Result<Self, D::Error>
+                where
+                    D: ::serde::Deserializer<'de>,
+                {
+                    struct PropertyVisitor;
+                    impl ::serde::de::Visitor<'_> for PropertyVisitor {
+                        type Value = Property;
+                        fn expecting(
+                            &self,
+                            f: &mut ::std::fmt::Formatter<'_>,
+                        ) -> ::std::fmt::Result {
+                            f.write_str("a property name")
+                        }
+                        fn visit_str<E: ::serde::de::Error>(
+                            self,
+                            value: &str,
+                        ) -> ::std::result::Result<Property, E> {
+                            Ok(
+                                match value {
+                                    "code" => Property::Field0,
+                                    "details" => Property::Field1,
+                                    "innerError" => Property::Field2,
+                                    "message" => Property::Field3,
+                                    "target" => Property::Field4,
+                                    other => Property::Other(other.to_string()),
+                                },
+                            )
+                        }
+                    }
+                    deserializer.deserialize_identifier(PropertyVisitor)
+                }
+            }
+            struct ObjectVisitor;
+            impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+                type Value = MainError;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("an object for MainError")
+                }
+                fn visit_map<A>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<MainError, A::Error>
+                where
+                    A: ::serde::de::MapAccess<'de>,
+                {
+                    let mut field_0: ::std::option::Option<::std::string::String> = None;
+                    let mut field_1: ::std::option::Option<
+                        ::std::option::Option<::std::vec::Vec<ErrorDetails>>,
+                    > = None;
+                    let mut field_2: ::std::option::Option<
+                        ::std::option::Option<InnerError>,
+                    > = None;
+                    let mut field_3: ::std::option::Option<::std::string::String> = None;
+                    let mut field_4: ::std::option::Option<
+                        ::std::option::Option<::std::string::String>,
+                    > = None;
+                    let mut extra = ::serde_json::Map::new();
+                    while let Some(property) = map.next_key::<Property>()? {
+                        match property {
+                            Property::Field0 => {
+                                if field_0.is_some() {
+                                    return Err(::serde::de::Error::duplicate_field("code"));
+                                }
+                                field_0 = Some(map.next_value()?);
+                            }
+                            Property::Field1 => {
+                                if field_1.is_some() {
+                                    return Err(::serde::de::Error::duplicate_field("details"));
+                                }
+                                field_1 = Some(map.next_value()?);
+                            }
+                            Property::Field2 => {
+                                if field_2.is_some() {
+                                    return Err(
+                                        ::serde::de::Error::duplicate_field("innerError"),
+                                    );
+                                }
+                                field_2 = Some(map.next_value()?);
+                            }
+                            Property::Field3 => {
+                                if field_3.is_some() {
+                                    return Err(::serde::de::Error::duplicate_field("message"));
+                                }
+                                field_3 = Some(map.next_value()?);
+                            }
+                            Property::Field4 => {
+                                if field_4.is_some() {
+                                    return Err(::serde::de::Error::duplicate_field("target"));
+                                }
+                                field_4 = Some(map.next_value()?);
+                            }
+                            Property::Other(name) => {
+                                let value = map.next_value::<::serde_json::Value>()?;
+                                extra.insert(name, value);
+                            }
+                        }
+                    }
+                    Ok(MainError {
+                        code: field_0
+                            .ok_or_else(|| ::serde::de::Error::missing_field("code"))?,
+                        details: field_1.unwrap_or_default(),
+                        inner_error: field_2.unwrap_or_default(),
+                        message: field_3
+                            .ok_or_else(|| ::serde::de::Error::missing_field(
+                                "message",
+                            ))?,
+                        target: field_4.unwrap_or_default(),
+                        extra: extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(ObjectVisitor)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for MeetingParticipantInfo {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            enum Property {
+                Field0,
+                Field1,
+                Field2,
+                Other(::std::string::String),
+            }
+            impl<'de> ::serde::Deserialize<'de> for Property {
+                fn deserialize<D>(
+                    deserializer: D,
+                ) -> ::std::result::Result<Self, D::Error>
+                where
+                    D: ::serde::Deserializer<'de>,
+                {
+                    struct PropertyVisitor;
+                    impl ::serde::de::Visitor<'_> for PropertyVisitor {
+                        type Value = Property;
+                        fn expecting(
+                            &self,
+                            f: &mut ::std::fmt::Formatter<'_>,
+                        ) -> ::std::fmt::Result {
+                            f.write_str("a property name")
+                        }
+                        fn visit_str<E: ::serde::de::Error>(
+                            self,
+                            value: &str,
+                        ) -> ::std::result::Result<Property, E> {
+                            Ok(
+                                match value {
+                                    "identity" => Property::Field0,
+                                    "role" => Property::Field1,
+                                    "upn" => Property::Field2,
+                                    other => Property::Other(other.to_string()),
+                                },
+                            )
+                        }
+                    }
+                    deserializer.deserialize_identifier(PropertyVisitor)
+                }
+            }
+            struct ObjectVisitor;
+            impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+                type Value = MeetingParticipantInfo;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("an object for MeetingParticipantInfo")
+                }
+                fn visit_map<A>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<MeetingParticipantInfo, A::Error>
+                where
+                    A: ::serde::de::MapAccess<'de>,
+                {
+                    let mut field_0: ::std::option::Option<
+                        ::std::option::Option<IdentitySet>,
+                    > = None;
+                    let mut field_1: ::std::option::Option<
+                        ::std::option::Option<crate::generated::types::OnlineMeetingRole>,
+                    > = None;
+                    let mut field_2: ::std::option::Option<
+                        ::std::option::Option<::std::string::String>,
+                    > = None;
+                    let mut extra = ::serde_json::Map::new();
+                    while let Some(property) = map.next_key::<Property>()? {
+                        match property {
+                            Property::Field0 => {
+                                if field_0.is_some() {
+                                    return Err(::serde::de::Error::duplicate_field("identity"));
+                                }
+                                field_0 = Some(map.next_value()?);
+                            }
+                            Property::Field1 => {
+                                if field_1.is_some() {
+                                    return Err(::serde::de::Error::duplicate_field("role"));
+                                }
+                                field_1 = Some(map.next_value()?);
+                            }
+                            Property::Field2 => {
+                                if field_2.is_some() {
+                                    return Err(::serde::de::Error::duplicate_field("upn"));
+                                }
+                                field_2 = Some(map.next_value()?);
+                            }
+                            Property::Other(name) => {
+                                let value = map.next_value::<::serde_json::Value>()?;
+                                extra.insert(name, value);
+                            }
+                        }
+                    }
+                    Ok(MeetingParticipantInfo {
+                        identity: field_0.unwrap_or_default(),
+                        role: field_1.unwrap_or_default(),
+                        upn: field_2.unwrap_or_default(),
+                        extra: extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(ObjectVisitor)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for MeetingParticipants {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            enum Property {
+                Field0,
+                Field1,
+                Field2,
+                Field3,
+                Other(::std::string::String),
+            }
+            impl<'de> ::serde::Deserialize<'de> for Property {
+                fn deserialize<D>(
+                    deserializer: D,
+                ) -> ::std::result::Result<Self, D::Error>
+                where
+                    D: ::serde::Deserializer<'de>,
+                {
+                    struct PropertyVisitor;
+                    impl ::serde::de::Visitor<'_> for PropertyVisitor {
+                        type Value = Property;
+                        fn expecting(
+                            &self,
+                            f: &mut ::std::fmt::Formatter<'_>,
+                        ) -> ::std::fmt::Result {
+                            f.write_str("a property name")
+                        }
+                        fn visit_str<E: ::serde::de::Error>(
+                            self,
+                            value: &str,
+                        ) -> ::std::result::Result<Property, E> {
+                            Ok(
+                                match value {
+                                    "attendees" => Property::Field0,
+                                    "contributors" => Property::Field1,
+                                    "organizer" => Property::Field2,
+                                    "producers" => Property::Field3,
+                                    other => Property::Other(other.to_string()),
+                                },
+                            )
+                        }
+                    }
+                    deserializer.deserialize_identifier(PropertyVisitor)
+                }
+            }
+            struct ObjectVisitor;
+            impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+                type Value = MeetingParticipants;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("an object for MeetingParticipants")
+                }
+                fn visit_map<A>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<MeetingParticipants, A::Error>
+                where
+                    A: ::serde::de::MapAccess<'de>,
+                {
+                    let mut field_0: ::std::option::Option<
+                        ::std::option::Option<::std::vec::Vec<MeetingParticipantInfo>>,
+                    > = None;
+                    let mut field_1: ::std::option::Option<
+                        ::std::option::Option<::std::vec::Vec<MeetingParticipantInfo>>,
+                    > = None;
+                    let mut field_2: ::std::option::Option<
+                        ::std::option::Option<MeetingParticipantInfo>,
+                    > = None;
+                    let mut field_3: ::std::option::Option<
+                        ::std::option::Option<::std::vec::Vec<MeetingParticipantInfo>>,
+                    > = None;
+                    let mut extra = ::serde_json::Map::new();
+                    while let Some(property) = map.next_key::<Property>()? {
+                        match property {
+                            Property::Field0 => {
+                                if field_0.is_some() {
+                                    return Err(
+                                        ::serde::de::Error::duplicate_field("attendees"),
+                                    );
+                                }
+                                field_0 = Some(map.next_value()?);
+                            }
+                            Property::Field1 => {
+                                if field_1.is_some() {
+                                    return Err(
+                                        ::serde::de::Error::duplicate_field("contributors"),
+                                    );
+                                }
+                                field_1 = Some(map.next_value()?);
+                            }
+                            Property::Field2 => {
+                                if field_2.is_some() {
+                                    return Err(
+                                        ::serde::de::Error::duplicate_field("organizer"),
+                                    );
+                                }
+                                field_2 = Some(map.next_value()?);
+                            }
+                            Property::Field3 => {
+                                if field_3.is_some() {
+                                    return Err(
+                                        ::serde::de::Error::duplicate_field("producers"),
+                                    );
+                                }
+                                field_3 = Some(map.next_value()?);
+                            }
+                            Property::Other(name) => {
+                                let value = map.next_value::<::serde_json::Value>()?;
+                                extra.insert(name, value);
+                            }
+                        }
+                    }
+                    Ok(MeetingParticipants {
+                        attendees: field_0.unwrap_or_default(),
+                        contributors: field_1.unwrap_or_default(),
+                        organizer: field_2.unwrap_or_default(),
+                        producers: field_3.unwrap_or_default(),
+                        extra: extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(ObjectVisitor)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for OdataError {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            enum Property {
+                Field0,
+                Other(::std::string::String),
+            }
+            impl<'de> ::serde::Deserialize<'de> for Property {
+                fn deserialize<D>(
+                    deserializer: D,
+                ) -> ::std::result::Result<Self, D::Error>
+                where
+                    D: ::serde::Deserializer<'de>,
+                {
+                    struct PropertyVisitor;
+                    impl ::serde::de::Visitor<'_> for PropertyVisitor {
+                        type Value = Property;
+                        fn expecting(
+                            &self,
+                            f: &mut ::std::fmt::Formatter<'_>,
+                        ) -> ::std::fmt::Result {
+                            f.write_str("a property name")
+                        }
+                        fn visit_str<E: ::serde::de::Error>(
+                            self,
+                            value: &str,
+                        ) -> ::std::result::Result<Property, E> {
+                            Ok(
+                                match value {
+                                    "error" => Property::Field0,
+                                    other => Property::Other(other.to_string()),
+                                },
+                            )
+                        }
+                    }
+                    deserializer.deserialize_identifier(PropertyVisitor)
+                }
+            }
+            struct ObjectVisitor;
+            impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+                type Value = OdataError;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("an object for OdataError")
+                }
+                fn visit_map<A>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<OdataError, A::Error>
+                where
+                    A: ::serde::de::MapAccess<'de>,
+                {
+                    let mut field_0: ::std::option::Option<MainError> = None;
+                    let mut extra = ::serde_json::Map::new();
+                    while let Some(property) = map.next_key::<Property>()? {
+                        match property {
+                            Property::Field0 => {
+                                if field_0.is_some() {
+                                    return Err(::serde::de::Error::duplicate_field("error"));
+                                }
+                                field_0 = Some(map.next_value()?);
+                            }
+                            Property::Other(name) => {
+                                let value = map.next_value::<::serde_json::Value>()?;
+                                extra.insert(name, value);
+                            }
+                        }
+                    }
+                    Ok(OdataError {
+                        error: field_0
+                            .ok_or_else(|| ::serde::de::Error::missing_field("error"))?,
+                        extra: extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(ObjectVisitor)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for OnlineMeeting {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            enum Property {
+                Field0,
+                Field1,
+                Field2,
+                Field3,
+                Field4,
+                Field5,
+                Field6,
+                Field7,
+                Field8,
+                Field9,
+                Field10,
+                Field11,
+                Field12,
+                Field13,
+                Field14,
+                Field15,
+                Field16,
+                Field17,
+                Field18,
+                Field19,
+                Field20,
+                Field21,
+                Field22,
+                Field23,
+                Field24,
+                Field25,
+                Field26,
+                Field27,
+                Field28,
+                Field29,
+                Field30,
+                Field31,
+                Field32,
+                Field33,
+                Field34,
+                Field35,
+                Field36,
+                Field37,
+                Field38,
+                Field39,
+                Field40,
+                Field41,
+                Field42,
+                Field43,
+                Field44,
+                Field45,
+                Field46,
+                Field47,
+                Field48,
+                Field49,
+                Other(::std::string::String),
+            }
+            impl<'de> ::serde::Deserialize<'de> for Property {
+                fn deserialize<D>(
+                    deserializer: D,
+                ) -> ::std::result::Result<Self, D::Error>
+                where
+                    D: ::serde::Deserializer<'de>,
+                {
+                    struct PropertyVisitor;
+                    impl ::serde::de::Visitor<'_> for PropertyVisitor {
+                        type Value = Property;
+                        fn expecting(
+                            &self,
+                            f: &mut ::std::fmt::Formatter<'_>,
+                        ) -> ::std::fmt::Result {
+                            f.write_str("a property name")
+                        }
+                        fn visit_str<E: ::serde::de::Error>(
+                            self,
+                            value: &str,
+                        ) -> ::std::result::Result<Property, E> {
+                            Ok(
+                                match value {
+                                    "allowAttendeeToEnableCamera" => Property::Field0,
+                                    "allowAttendeeToEnableMic" => Property::Field1,
+                                    "allowBreakoutRooms" => Property::Field2,
+                                    "allowCopyingAndSharingMeetingContent" => Property::Field3,
+                                    "allowLiveShare" => Property::Field4,
+                                    "allowMeetingChat" => Property::Field5,
+                                    "allowParticipantsToChangeName" => Property::Field6,
+                                    "allowPowerPointSharing" => Property::Field7,
+                                    "allowRecording" => Property::Field8,
+                                    "allowTeamworkReactions" => Property::Field9,
+                                    "allowTranscription" => Property::Field10,
+                                    "allowWhiteboard" => Property::Field11,
+                                    "allowedLobbyAdmitters" => Property::Field12,
+                                    "allowedPresenters" => Property::Field13,
+                                    "alternativeRecording" => Property::Field14,
+                                    "anonymizeIdentityForRoles" => Property::Field15,
+                                    "attendeeReport" => Property::Field16,
+                                    "audioConferencing" => Property::Field17,
+                                    "broadcastRecording" => Property::Field18,
+                                    "broadcastSettings" => Property::Field19,
+                                    "capabilities" => Property::Field20,
+                                    "chatInfo" => Property::Field21,
+                                    "chatRestrictions" => Property::Field22,
+                                    "cloudVideoInteropInfo" => Property::Field23,
+                                    "creationDateTime" => Property::Field24,
+                                    "endDateTime" => Property::Field25,
+                                    "expiryDateTime" => Property::Field26,
+                                    "externalId" => Property::Field27,
+                                    "id" => Property::Field28,
+                                    "isBroadcast" => Property::Field29,
+                                    "isEndToEndEncryptionEnabled" => Property::Field30,
+                                    "isEntryExitAnnounced" => Property::Field31,
+                                    "joinInformation" => Property::Field32,
+                                    "joinMeetingIdSettings" => Property::Field33,
+                                    "joinUrl" => Property::Field34,
+                                    "joinWebUrl" => Property::Field35,
+                                    "lobbyBypassSettings" => Property::Field36,
+                                    "meetingOptionsWebUrl" => Property::Field37,
+                                    "meetingSpokenLanguageTag" => Property::Field38,
+                                    "meetingTemplateId" => Property::Field39,
+                                    "meetingType" => Property::Field40,
+                                    "participants" => Property::Field41,
+                                    "recordAutomatically" => Property::Field42,
+                                    "recording" => Property::Field43,
+                                    "sensitivityLabelAssignment" => Property::Field44,
+                                    "shareMeetingChatHistoryDefault" => Property::Field45,
+                                    "startDateTime" => Property::Field46,
+                                    "subject" => Property::Field47,
+                                    "videoTeleconferenceId" => Property::Field48,
+                                    "watermarkProtection" => Property::Field49,
+                                    other => Property::Other(other.to_string()),
+                                },
+                            )
+                        }
+                    }
+                    deserializer.deserialize_identifier(PropertyVisitor)
+                }
+            }
+            struct ObjectVisitor;
+            impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+                type Value = OnlineMeeting;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("an object for OnlineMeeting")
+                }
+                fn visit_map<A>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<OnlineMeeting, A::Error>
+                where
+                    A: ::serde::de::MapAccess<'de>,
+                {
+                    let mut field_0: ::std::option::Option<
+                        ::std::option::Option<bool>,
+                    > = None;
+                    let mut field_1: ::std::option::Option<
+                        ::std::option::Option<bool>,
+                    > = None;
+                    let mut field_2: ::std::option::Option<
+                        ::std::option::Option<bool>,
+                    > = None;
+                    let mut field_3: ::std::option::Option<
+                        ::std::option::Option<bool>,
+                    > = None;
+                    let mut field_4: ::std::option::Option<
+                        ::std::option::Option<
+                            crate::generated::types::MeetingLiveShareOptions,
+                        >,
+                    > = None;
+                    let mut field_5: ::std::option::Option<
+                        ::std::option::Option<crate::generated::types::MeetingChatMode>,
+                    > = None;
+                    let mut field_6: ::std::option::Option<
+                        ::std::option::Option<bool>,
+                    > = None;
+                    let mut field_7: ::std::option::Option<
+                        ::std::option::Option<bool>,
+                    > = None;
+                    let mut field_8: ::std::option::Option<
+                        ::std::option::Option<bool>,
+                    > = None;
+                    let mut field_9: ::std::option::Option<
+                        ::std::option::Option<bool>,
+                    > = None;
+                    let mut field_10: ::std::option::Option<
+                        ::std::option::Option<bool>,
+                    > = None;
+                    let mut field_11: ::std::option::Option<
+                        ::std::option::Option<bool>,
+                    > = None;
+                    let mut field_12: ::std::option::Option<
+                        ::std::option::Option<
+                            crate::generated::types::AllowedLobbyAdmitterRoles,
+                        >,
+                    > = None;
+                    let mut field_13: ::std::option::Option<
+                        ::std::option::Option<
+                            crate::generated::types::OnlineMeetingPresenters,
+                        >,
+                    > = None;
+                    let mut field_14: ::std::option::Option<
+                        ::std::option::Option<::std::string::String>,
+                    > = None;
+                    let mut field_15: ::std::option::Option<
+                        ::std::option::Option<
+                            ::std::vec::Vec<crate::generated::types::OnlineMeetingRole>,
+                        >,
+                    > = None;
+                    let mut field_16: ::std::option::Option<
+                        ::std::option::Option<::std::string::String>,
+                    > = None;
+                    let mut field_17: ::std::option::Option<
+                        ::std::option::Option<AudioConferencing>,
+                    > = None;
+                    let mut field_18: ::std::option::Option<
+                        ::std::option::Option<::std::string::String>,
+                    > = None;
+                    let mut field_19: ::std::option::Option<
+                        ::std::option::Option<BroadcastMeetingSettings>,
+                    > = None;
+                    let mut field_20: ::std::option::Option<
+                        ::std::option::Option<
+                            ::std::vec::Vec<crate::generated::types::MeetingCapabilities>,
+                        >,
+                    > = None;
+                    let mut field_21: ::std::option::Option<
+                        ::std::option::Option<ChatInfo>,
+                    > = None;
+                    let mut field_22: ::std::option::Option<
+                        ::std::option::Option<ChatRestrictions>,
+                    > = None;
+                    let mut field_23: ::std::option::Option<
+                        ::std::option::Option<CloudVideoInteropInfo>,
+                    > = None;
+                    let mut field_24: ::std::option::Option<
+                        ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                    > = None;
+                    let mut field_25: ::std::option::Option<
+                        ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                    > = None;
+                    let mut field_26: ::std::option::Option<
+                        ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                    > = None;
+                    let mut field_27: ::std::option::Option<
+                        ::std::option::Option<::std::string::String>,
+                    > = None;
+                    let mut field_28: ::std::option::Option<
+                        ::std::option::Option<::std::string::String>,
+                    > = None;
+                    let mut field_29: ::std::option::Option<
+                        ::std::option::Option<bool>,
+                    > = None;
+                    let mut field_30: ::std::option::Option<
+                        ::std::option::Option<bool>,
+                    > = None;
+                    let mut field_31: ::std::option::Option<
+                        ::std::option::Option<bool>,
+                    > = None;
+                    let mut field_32: ::std::option::Option<
+                        ::std::option::Option<ItemBody>,
+                    > = None;
+                    let mut field_33: ::std::option::Option<
+                        ::std::option::Option<JoinMeetingIdSettings>,
+                    > = None;
+                    let mut field_34: ::std::option::Option<
+                        ::std::option::Option<::std::string::String>,
+                    > = None;
+                    let mut field_35: ::std::option::Option<
+                        ::std::option::Option<::std::string::String>,
+                    > = None;
+                    let mut field_36: ::std::option::Option<
+                        ::std::option::Option<LobbyBypassSettings>,
+                    > = None;
+                    let mut field_37: ::std::option::Option<
+                        ::std::option::Option<::std::string::String>,
+                    > = None;
+                    let mut field_38: ::std::option::Option<
+                        ::std::option::Option<::std::string::String>,
+                    > = None;
+                    let mut field_39: ::std::option::Option<
+                        ::std::option::Option<::std::string::String>,
+                    > = None;
+                    let mut field_40: ::std::option::Option<
+                        ::std::option::Option<crate::generated::types::OnlineMeetingType>,
+                    > = None;
+                    let mut field_41: ::std::option::Option<
+                        ::std::option::Option<MeetingParticipants>,
+                    > = None;
+                    let mut field_42: ::std::option::Option<
+                        ::std::option::Option<bool>,
+                    > = None;
+                    let mut field_43: ::std::option::Option<
+                        ::std::option::Option<::std::string::String>,
+                    > = None;
+                    let mut field_44: ::std::option::Option<
+                        ::std::option::Option<OnlineMeetingSensitivityLabelAssignment>,
+                    > = None;
+                    let mut field_45: ::std::option::Option<
+                        ::std::option::Option<
+                            crate::generated::types::MeetingChatHistoryDefaultMode,
+                        >,
+                    > = None;
+                    let mut field_46: ::std::option::Option<
+                        ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                    > = None;
+                    let mut field_47: ::std::option::Option<
+                        ::std::option::Option<::std::string::String>,
+                    > = None;
+                    let mut field_48: ::std::option::Option<
+                        ::std::option::Option<::std::string::String>,
+                    > = None;
+                    let mut field_49: ::std::option::Option<
+                        ::std::option::Option<WatermarkProtectionValues>,
+                    > = None;
+                    let mut extra = ::serde_json::Map::new();
+                    while let Some(property) = map.next_key::<Property>()? {
+                        match property {
+                            Property::Field0 => {
+                                if field_0.is_some() {
+                                    return Err(
+                                        ::serde::de::Error::duplicate_field(
+                                            "allowAttendeeToEnableCamera",
+                                        ),
+                                    );
+                                }
+                                field_0 = Some(map.next_value()?);
+                            }
+                            Property::Field1 => {
+                                if field_1.is_some() {
+                                    return Err(
+                                        ::serde::de::Error::duplicate_field(
+                                            "allowAttendeeToEnableMic",
+                                        ),
+                                    );
+                                }
+                                field_1 = Some(map.next_value()?);
+                            }
+                            Property::Field2 => {
+                                if field_2.is_some() {
+                                    return Err(
+                                        ::serde::de::Error::duplicate_field("allowBreakoutRooms"),
+                                    );
+                                }
+                                field_2 = Some(map.next_value()?);
+                            }
+                            Property::Field3 => {
+                                if field_3.is_some() {
+                                    return Err(
+                                        ::serde::de::Error::duplicate_field(
+                                            "allowCopyingAndSharingMeetingContent",
+                                        ),
+                                    );
+                                }
+                                field_3 = Some(map.next_value()?);
+                            }
+                            Property::Field4 => {
+                                if field_4.is_some() {
+                                    return Err(
+                                        ::serde::de::Error::duplicate_field("allowLiveShare"),
+                                    );
+                                }
+                                field_4 = Some(map.next_value()?);
+                            }
+                            Property::Field5 => {
+                                if field_5.is_some() {
+                                    return Err(
+                                        ::serde::de::Error::duplicate_field("allowMeetingChat"),
+                                    );
+                                }
+                                field_5 = Some(map.next_value()?);
+                            }
+                            Property::Field6 => {
+                                if field_6.is_some() {
+                                    return Err(
+                                        ::serde::de::Error::duplicate_field(
+                                            "allowParticipantsToChangeName",
+                                        ),
+                                    );
+                                }
+                                field_6 = Some(map.next_value()?);
+                            }
+                            Property::Field7 => {
+                                if field_7.is_some() {
+                                    return Err(
+                                        ::serde::de::Error::duplicate_field(
+                                            "allowPowerPointSharing",
+                                        ),
+                                    );
+                                }
+                                field_7 = Some(map.next_value()?);
+                            }
+                            Property::Field8 => {
+                                if field_8.is_some() {
+                                    return Err(
+                                        ::serde::de::Error::duplicate_field("allowRecording"),
+                                    );
+                                }
+                                field_8 = Some(map.next_value()?);
+                            }
+                            Property::Field9 => {
+                                if field_9.is_some() {
+                                    return Err(
+                                        ::serde::de::Error::duplicate_field(
+                                            "allowTeamworkReactions",
+                                        ),
+                                    );
+                                }
+                                field_9 = Some(map.next_value()?);
+                            }
+                            Property::Field10 => {
+                                if field_10.is_some() {
+                                    return Err(
+                                        ::serde::de::Error::duplicate_field("allowTranscription"),
+                                    );
+                                }
+                                field_10 = Some(map.next_value()?);
+                            }
+                            Property::Field11 => {
+                                if field_11.is_some() {
+                                    return Err(
+                                        ::serde::de::Error::duplicate_field("allowWhiteboard"),
+                                    );
+                                }
+                                field_11 = Some(map.next_value()?);
+                            }
+                            Property::Field12 => {
+                                if field_12.is_some() {
+                                    return Err(
+                                        ::serde::de::Error::duplicate_field("allowedLobbyAdmitters"),
+                                    );
+                                }
+                                field_12 = Some(map.next_value()?);
+                            }
+                            Property::Field13 => {
+                                if field_13.is_some() {
+                                    return Err(
+                                        ::serde::de::Error::duplicate_field("allowedPresenters"),
+                                    );
+                                }
+                                field_13 = Some(map.next_value()?);
+                            }
+                            Property::Field14 => {
+                                if field_14.is_some() {
+                                    return Err(
+                                        ::serde::de::Error::duplicate_field("alternativeRecording"),
+                                    );
+                                }
+                                field_14 = Some(map.next_value()?);
+                            }
+                            Property::Field15 => {
+                                if field_15.is_some() {
+                                    return Err(
+                                        ::serde::de::Error::duplicate_field(
+                                            "anonymizeIdentityForRoles",
+                                        ),
+                                    );
+                                }
+                                field_15 = Some(map.next_value()?);
+                            }
+                            Property::Field16 => {
+                                if field_16.is_some() {
+                                    return Err(
+                                        ::serde::de::Error::duplicate_field("attendeeReport"),
+                                    );
+                                }
+                                field_16 = Some(map.next_value()?);
+                            }
+                            Property::Field17 => {
+                                if field_17.is_some() {
+                                    return Err(
+                                        ::serde::de::Error::duplicate_field("audioConferencing"),
+                                    );
+                                }
+                                field_17 = Some(map.next_value()?);
+                            }
+                            Property::Field18 => {
+                                if field_18.is_some() {
+                                    return Err(
+                                        ::serde::de::Error::duplicate_field("broadcastRecording"),
+                                    );
+                                }
+                                field_18 = Some(map.next_value()?);
+                            }
+                            Property::Field19 => {
+                                if field_19.is_some() {
+                                    return Err(
+                                        ::serde::de::Error::duplicate_field("broadcastSettings"),
+                                    );
+                                }
+                                field_19 = Some(map.next_value()?);
+                            }
+                            Property::Field20 => {
+                                if field_20.is_some() {
+                                    return Err(
+                                        ::serde::de::Error::duplicate_field("capabilities"),
+                                    );
+                                }
+                                field_20 = Some(map.next_value()?);
+                            }
+                            Property::Field21 => {
+                                if field_21.is_some() {
+                                    return Err(::serde::de::Error::duplicate_field("chatInfo"));
+                                }
+                                field_21 = Some(map.next_value()?);
+                            }
+                            Property::Field22 => {
+                                if field_22.is_some() {
+                                    return Err(
+                                        ::serde::de::Error::duplicate_field("chatRestrictions"),
+                                    );
+                                }
+                                field_22 = Some(map.next_value()?);
+                            }
+                            Property::Field23 => {
+                                if field_23.is_some() {
+                                    return Err(
+                                        ::serde::de::Error::duplicate_field("cloudVideoInteropInfo"),
+                                    );
+                                }
+                                field_23 = Some(map.next_value()?);
+                            }
+                            Property::Field24 => {
+                                if field_24.is_some() {
+                                    return Err(
+                                        ::serde::de::Error::duplicate_field("creationDateTime"),
+                                    );
+                                }
+                                field_24 = Some(map.next_value()?);
+                            }
+                            Property::Field25 => {
+                                if field_25.is_some() {
+                                    return Err(
+                                        ::serde::de::Error::duplicate_field("endDateTime"),
+                                    );
+                                }
+                                field_25 = Some(map.next_value()?);
+                            }
+                            Property::Field26 => {
+                                if field_26.is_some() {
+                                    return Err(
+                                        ::serde::de::Error::duplicate_field("expiryDateTime"),
+                                    );
+                                }
+                                field_26 = Some(map.next_value()?);
+                            }
+                            Property::Field27 => {
+                                if field_27.is_some() {
+                                    return Err(
+                                        ::serde::de::Error::duplicate_field("externalId"),
+                                    );
+                                }
+                                field_27 = Some(map.next_value()?);
+                            }
+                            Property::Field28 => {
+                                if field_28.is_some() {
+                                    return Err(::serde::de::Error::duplicate_field("id"));
+                                }
+                                field_28 = Some(map.next_value()?);
+                            }
+                            Property::Field29 => {
+                                if field_29.is_some() {
+                                    return Err(
+                                        ::serde::de::Error::duplicate_field("isBroadcast"),
+                                    );
+                                }
+                                field_29 = Some(map.next_value()?);
+                            }
+                            Property::Field30 => {
+                                if field_30.is_some() {
+                                    return Err(
+                                        ::serde::de::Error::duplicate_field(
+                                            "isEndToEndEncryptionEnabled",
+                                        ),
+                                    );
+                                }
+                                field_30 = Some(map.next_value()?);
+                            }
+                            Property::Field31 => {
+                                if field_31.is_some() {
+                                    return Err(
+                                        ::serde::de::Error::duplicate_field("isEntryExitAnnounced"),
+                                    );
+                                }
+                                field_31 = Some(map.next_value()?);
+                            }
+                            Property::Field32 => {
+                                if field_32.is_some() {
+                                    return Err(
+                                        ::serde::de::Error::duplicate_field("joinInformation"),
+                                    );
+                                }
+                                field_32 = Some(map.next_value()?);
+                            }
+                            Property::Field33 => {
+                                if field_33.is_some() {
+                                    return Err(
+                                        ::serde::de::Error::duplicate_field("joinMeetingIdSettings"),
+                                    );
+                                }
+                                field_33 = Some(map.next_value()?);
+                            }
+                            Property::Field34 => {
+                                if field_34.is_some() {
+                                    return Err(::serde::de::Error::duplicate_field("joinUrl"));
+                                }
+                                field_34 = Some(map.next_value()?);
+                            }
+                            Property::Field35 => {
+                                if field_35.is_some() {
+                                    return Err(
+                                        ::serde::de::Error::duplicate_field("joinWebUrl"),
+                                    );
+                                }
+                                field_35 = Some(map.next_value()?);
+                            }
+                            Property::Field36 => {
+                                if field_36.is_some() {
+                                    return Err(
+                                        ::serde::de::Error::duplicate_field("lobbyBypassSettings"),
+                                    );
+                                }
+                                field_36 = Some(map.next_value()?);
+                            }
+                            Property::Field37 => {
+                                if field_37.is_some() {
+                                    return Err(
+                                        ::serde::de::Error::duplicate_field("meetingOptionsWebUrl"),
+                                    );
+                                }
+                                field_37 = Some(map.next_value()?);
+                            }
+                            Property::Field38 => {
+                                if field_38.is_some() {
+                                    return Err(
+                                        ::serde::de::Error::duplicate_field(
+                                            "meetingSpokenLanguageTag",
+                                        ),
+                                    );
+                                }
+                                field_38 = Some(map.next_value()?);
+                            }
+                            Property::Field39 => {
+                                if field_39.is_some() {
+                                    return Err(
+                                        ::serde::de::Error::duplicate_field("meetingTemplateId"),
+                                    );
+                                }
+                                field_39 = Some(map.next_value()?);
+                            }
+                            Property::Field40 => {
+                                if field_40.is_some() {
+                                    return Err(
+                                        ::serde::de::Error::duplicate_field("meetingType"),
+                                    );
+                                }
+                                field_40 = Some(map.next_value()?);
+                            }
+                            Property::Field41 => {
+                                if field_41.is_some() {
+                                    return Err(
+                                        ::serde::de::Error::duplicate_field("participants"),
+                                    );
+                                }
+                                field_41 = Some(map.next_value()?);
+                            }
+                            Property::Field42 => {
+                                if field_42.is_some() {
+                                    return Err(
+                                        ::serde::de::Error::duplicate_field("recordAutomatically"),
+                                    );
+                                }
+                                field_42 = Some(map.next_value()?);
+                            }
+                            Property::Field43 => {
+                                if field_43.is_some() {
+                                    return Err(
+                                        ::serde::de::Error::duplicate_field("recording"),
+                                    );
+                                }
+                                field_43 = Some(map.next_value()?);
+                            }
+                            Property::Field44 => {
+                                if field_44.is_some() {
+                                    return Err(
+                                        ::serde::de::Error::duplicate_field(
+                                            "sensitivityLabelAssignment",
+                                        ),
+                                    );
+                                }
+                                field_44 = Some(map.next_value()?);
+                            }
+                            Property::Field45 => {
+                                if field_45.is_some() {
+                                    return Err(
+                                        ::serde::de::Error::duplicate_field(
+                                            "shareMeetingChatHistoryDefault",
+                                        ),
+                                    );
+                                }
+                                field_45 = Some(map.next_value()?);
+                            }
+                            Property::Field46 => {
+                                if field_46.is_some() {
+                                    return Err(
+                                        ::serde::de::Error::duplicate_field("startDateTime"),
+                                    );
+                                }
+                                field_46 = Some(map.next_value()?);
+                            }
+                            Property::Field47 => {
+                                if field_47.is_some() {
+                                    return Err(::serde::de::Error::duplicate_field("subject"));
+                                }
+                                field_47 = Some(map.next_value()?);
+                            }
+                            Property::Field48 => {
+                                if field_48.is_some() {
+                                    return Err(
+                                        ::serde::de::Error::duplicate_field("videoTeleconferenceId"),
+                                    );
+                                }
+                                field_48 = Some(map.next_value()?);
+                            }
+                            Property::Field49 => {
+                                if field_49.is_some() {
+                                    return Err(
+                                        ::serde::de::Error::duplicate_field("watermarkProtection"),
+                                    );
+                                }
+                                field_49 = Some(map.next_value()?);
+                            }
+                            Property::Other(name) => {
+                                let value = map.next_value::<::serde_json::Value>()?;
+                                extra.insert(name, value);
+                            }
+                        }
+                    }
+                    Ok(OnlineMeeting {
+                        allow_attendee_to_enable_camera: field_0.unwrap_or_default(),
+                        allow_attendee_to_enable_mic: field_1.unwrap_or_default(),
+                        allow_breakout_rooms: field_2.unwrap_or_default(),
+                        allow_copying_and_sharing_meeting_content: field_3
+                            .unwrap_or_default(),
+                        allow_live_share: field_4.unwrap_or_default(),
+                        allow_meeting_chat: field_5.unwrap_or_default(),
+                        allow_participants_to_change_name: field_6.unwrap_or_default(),
+                        allow_power_point_sharing: field_7.unwrap_or_default(),
+                        allow_recording: field_8.unwrap_or_default(),
+                        allow_teamwork_reactions: field_9.unwrap_or_default(),
+                        allow_transcription: field_10.unwrap_or_default(),
+                        allow_whiteboard: field_11.unwrap_or_default(),
+                        allowed_lobby_admitters: field_12.unwrap_or_default(),
+                        allowed_presenters: field_13.unwrap_or_default(),
+                        alternative_recording: field_14.unwrap_or_default(),
+                        anonymize_identity_for_roles: field_15.unwrap_or_default(),
+                        attendee_report: field_16.unwrap_or_default(),
+                        audio_conferencing: field_17.unwrap_or_default(),
+                        broadcast_recording: field_18.unwrap_or_default(),
+                        broadcast_settings: field_19.unwrap_or_default(),
+                        capabilities: field_20.unwrap_or_default(),
+                        chat_info: field_21.unwrap_or_default(),
+                        chat_restrictions: field_22.unwrap_or_default(),
+                        cloud_video_interop_info: field_23.unwrap_or_default(),
+                        creation_date_time: field_24.unwrap_or_default(),
+                        end_date_time: field_25.unwrap_or_default(),
+                        expiry_date_time: field_26.unwrap_or_default(),
+                        external_id: field_27.unwrap_or_default(),
+                        id: field_28.unwrap_or_default(),
+                        is_broadcast: field_29.unwrap_or_default(),
+                        is_end_to_end_encryption_enabled: field_30.unwrap_or_default(),
+                        is_entry_exit_announced: field_31.unwrap_or_default(),
+                        join_information: field_32.unwrap_or_default(),
+                        join_meeting_id_settings: field_33.unwrap_or_default(),
+                        join_url: field_34.unwrap_or_default(),
+                        join_web_url: field_35.unwrap_or_default(),
+                        lobby_bypass_settings: field_36.unwrap_or_default(),
+                        meeting_options_web_url: field_37.unwrap_or_default(),
+                        meeting_spoken_language_tag: field_38.unwrap_or_default(),
+                        meeting_template_id: field_39.unwrap_or_default(),
+                        meeting_type: field_40.unwrap_or_default(),
+                        participants: field_41.unwrap_or_default(),
+                        record_automatically: field_42.unwrap_or_default(),
+                        recording: field_43.unwrap_or_default(),
+                        sensitivity_label_assignment: field_44.unwrap_or_default(),
+                        share_meeting_chat_history_default: field_45.unwrap_or_default(),
+                        start_date_time: field_46.unwrap_or_default(),
+                        subject: field_47.unwrap_or_default(),
+                        video_teleconference_id: field_48.unwrap_or_default(),
+                        watermark_protection: field_49.unwrap_or_default(),
+                        extra: extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(ObjectVisitor)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for OnlineMeetingSensitivityLabelAssignment {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            enum Property {
+                Field0,
+                Other(::std::string::String),
+            }
+            impl<'de> ::serde::Deserialize<'de> for Property {
+                fn deserialize<D>(
+                    deserializer: D,
+                ) -> ::std::result::Result<Self, D::Error>
+                where
+                    D: ::serde::Deserializer<'de>,
+                {
+                    struct PropertyVisitor;
+                    impl ::serde::de::Visitor<'_> for PropertyVisitor {
+                        type Value = Property;
+                        fn expecting(
+                            &self,
+                            f: &mut ::std::fmt::Formatter<'_>,
+                        ) -> ::std::fmt::Result {
+                            f.write_str("a property name")
+                        }
+                        fn visit_str<E: ::serde::de::Error>(
+                            self,
+                            value: &str,
+                        ) -> ::std::result::Result<Property, E> {
+                            Ok(
+                                match value {
+                                    "sensitivityLabelId" => Property::Field0,
+                                    other => Property::Other(other.to_string()),
+                                },
+                            )
+                        }
+                    }
+                    deserializer.deserialize_identifier(PropertyVisitor)
+                }
+            }
+            struct ObjectVisitor;
+            impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+                type Value = OnlineMeetingSensitivityLabelAssignment;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("an object for OnlineMeetingSensitivityLabelAssignment")
+                }
+                fn visit_map<A>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<
+                    OnlineMeetingSensitivityLabelAssignment,
+                    A::Error,
+                >
+                where
+                    A: ::serde::de::MapAccess<'de>,
+                {
+                    let mut field_0: ::std::option::Option<
+                        ::std::option::Option<::std::string::String>,
+                    > = None;
+                    let mut extra = ::serde_json::Map::new();
+                    while let Some(property) = map.next_key::<Property>()? {
+                        match property {
+                            Property::Field0 => {
+                                if field_0.is_some() {
+                                    return Err(
+                                        ::serde::de::Error::duplicate_field("sensitivityLabelId"),
+                                    );
+                                }
+                                field_0 = Some(map.next_value()?);
+                            }
+                            Property::Other(name) => {
+                                let value = map.next_value::<::serde_json::Value>()?;
+                                extra.insert(name, value);
+                            }
+                        }
+                    }
+                    Ok(OnlineMeetingSensitivityLabelAssignment {
+                        sensitivity_label_id: field_0.unwrap_or_default(),
+                        extra: extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(ObjectVisitor)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for WatermarkProtectionValues {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            enum Property {
+                Field0,
+                Field1,
+                Other(::std::string::String),
+            }
+            impl<'de> ::serde::Deserialize<'de> for Property {
+                fn deserialize<D>(
+                    deserializer: D,
+                ) -> ::std::result::Result<Self, D::Error>
+                where
+                    D: ::serde::Deserializer<'de>,
+                {
+                    struct PropertyVisitor;
+                    impl ::serde::de::Visitor<'_> for PropertyVisitor {
+                        type Value = Property;
+                        fn expecting(
+                            &self,
+                            f: &mut ::std::fmt::Formatter<'_>,
+                        ) -> ::std::fmt::Result {
+                            f.write_str("a property name")
+                        }
+                        fn visit_str<E: ::serde::de::Error>(
+                            self,
+                            value: &str,
+                        ) -> ::std::result::Result<Property, E> {
+                            Ok(
+                                match value {
+                                    "isEnabledForContentSharing" => Property::Field0,
+                                    "isEnabledForVideo" => Property::Field1,
+                                    other => Property::Other(other.to_string()),
+                                },
+                            )
+                        }
+                    }
+                    deserializer.deserialize_identifier(PropertyVisitor)
+                }
+            }
+            struct ObjectVisitor;
+            impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+                type Value = WatermarkProtectionValues;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("an object for WatermarkProtectionValues")
+                }
+                fn visit_map<A>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<WatermarkProtectionValues, A::Error>
+                where
+                    A: ::serde::de::MapAccess<'de>,
+                {
+                    let mut field_0: ::std::option::Option<
+                        ::std::option::Option<bool>,
+                    > = None;
+                    let mut field_1: ::std::option::Option<
+                        ::std::option::Option<bool>,
+                    > = None;
+                    let mut extra = ::serde_json::Map::new();
+                    while let Some(property) = map.next_key::<Property>()? {
+                        match property {
+                            Property::Field0 => {
+                                if field_0.is_some() {
+                                    return Err(
+                                        ::serde::de::Error::duplicate_field(
+                                            "isEnabledForContentSharing",
+                                        ),
+                                    );
+                                }
+                                field_0 = Some(map.next_value()?);
+                            }
+                            Property::Field1 => {
+                                if field_1.is_some() {
+                                    return Err(
+                                        ::serde::de::Error::duplicate_field("isEnabledForVideo"),
+                                    );
+                                }
+                                field_1 = Some(map.next_value()?);
+                            }
+                            Property::Other(name) => {
+                                let value = map.next_value::<::serde_json::Value>()?;
+                                extra.insert(name, value);
+                            }
+                        }
+                    }
+                    Ok(WatermarkProtectionValues {
+                        is_enabled_for_content_sharing: field_0.unwrap_or_default(),
+                        is_enabled_for_video: field_1.unwrap_or_default(),
+                        extra: extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(ObjectVisitor)
         }
     }
 }

@@ -15,7 +15,38 @@ const METHODS: [&str; 8] = [
 pub(crate) fn check(doc: &Value) -> Result<(), ErrorKind> {
     check_version(doc)?;
     check_refs(doc, doc, &mut String::new())?;
+    check_string_enums(doc)?;
     check_operations(doc)
+}
+
+/// A string enum whose members are not all strings (an unquoted `yes`, `on`
+/// or `1` reads as a boolean or a number) makes typify fail with a vague
+/// "unexpected value type".
+fn check_string_enums(doc: &Value) -> Result<(), ErrorKind> {
+    let Some(schemas) = doc
+        .pointer("/components/schemas")
+        .and_then(Value::as_object)
+    else {
+        return Ok(());
+    };
+    for (name, schema) in schemas {
+        if schema.get("type").and_then(Value::as_str) != Some("string") {
+            continue;
+        }
+        let Some(members) = schema.get("enum").and_then(Value::as_array) else {
+            continue;
+        };
+        for (index, member) in members.iter().enumerate() {
+            if !(member.is_string() || member.is_null()) {
+                return Err(unsupported(
+                    format!("/components/schemas/{}/enum/{index}", escape(name)),
+                    format!("member {member} of the string enum `{name}` is not a string"),
+                    "quote the member (YAML reads unquoted yes/no/on/off and numbers as other types)",
+                ));
+            }
+        }
+    }
+    Ok(())
 }
 
 fn unsupported(pointer: impl Into<String>, problem: impl Into<String>, fix: &str) -> ErrorKind {
@@ -89,6 +120,10 @@ fn check_refs(doc: &Value, node: &Value, pointer: &mut String) -> Result<(), Err
                 }
             }
             for (key, value) in map {
+                // Example payloads are data: a `$ref` key inside one is not a reference.
+                if key == "example" || (key == "value" && pointer.contains("/examples/")) {
+                    continue;
+                }
                 let len = pointer.len();
                 pointer.push('/');
                 pointer.push_str(&escape(key));

@@ -9,8 +9,7 @@
 
 use syn::{Expr, Fields, ImplItem, Item, ItemStruct, Type};
 
-/// Field name typify gives the flattened map of unknown properties.
-const EXTRA_FIELD: &str = "extra";
+use crate::open_objects::{EXTRA_FIELD, has_flattened_extra};
 
 pub(crate) fn apply(file: &mut syn::File) {
     let Some(types) = module_items(&mut file.items, "types") else {
@@ -18,12 +17,13 @@ pub(crate) fn apply(file: &mut syn::File) {
     };
     for item in types.iter_mut() {
         if let Item::Struct(s) = item
-            && has_extra_map(s)
+            && has_flattened_extra(s)
             && every_field_is_optional(s)
         {
             add_default_derive(s);
         }
     }
+    crate::open_objects::apply(types);
     if let Some(builders) = module_items(types, "builder") {
         for item in builders.iter_mut() {
             if let Item::Impl(imp) = item
@@ -39,24 +39,6 @@ fn module_items<'a>(items: &'a mut [Item], name: &str) -> Option<&'a mut Vec<Ite
     items.iter_mut().find_map(|item| match item {
         Item::Mod(m) if m.ident == name => m.content.as_mut().map(|(_, items)| items),
         _ => None,
-    })
-}
-
-fn field_named<'a>(s: &'a ItemStruct, name: &str) -> Option<&'a syn::Field> {
-    match &s.fields {
-        Fields::Named(named) => named
-            .named
-            .iter()
-            .find(|f| f.ident.as_ref().is_some_and(|i| i == name)),
-        _ => None,
-    }
-}
-
-fn has_extra_map(s: &ItemStruct) -> bool {
-    field_named(s, EXTRA_FIELD).is_some_and(|f| {
-        f.attrs.iter().any(|a| {
-            a.path().is_ident("serde") && quote::quote!(#a).to_string().contains("flatten")
-        })
     })
 }
 

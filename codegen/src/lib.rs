@@ -12,6 +12,7 @@ mod checks;
 mod error;
 mod fixups;
 mod open_enums;
+mod open_objects;
 pub mod public_api;
 
 use std::path::Path;

@@ -41,10 +41,13 @@ pub(crate) fn collect(doc: &Value) -> Vec<OpenEnum> {
             if schema.get("type").and_then(Value::as_str) != Some("string") {
                 return None;
             }
+            // `null` marks a nullable enum (OpenAPI 3.0.3 wants it listed);
+            // Rust expresses it as `Option`, so it is not a variant.
             let members: Vec<String> = schema
                 .get("enum")?
                 .as_array()?
                 .iter()
+                .filter(|m| !m.is_null())
                 .map(|m| m.as_str().map(str::to_string))
                 .collect::<Option<_>>()?;
             Some(OpenEnum {

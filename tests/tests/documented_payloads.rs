@@ -109,7 +109,7 @@ fn the_loss_check_reports_what_a_round_trip_drops() {
 }
 
 /// The spec embeds each example inline and names its JSON file in
-/// `externalValue`; the two copies must not drift apart.
+/// `x-example-file`; the two copies must not drift apart.
 #[test]
 fn inline_spec_examples_match_the_example_files() {
     let spec: Value = serde_saphyr_free_parse(&read_workspace_file(
@@ -121,7 +121,7 @@ fn inline_spec_examples_match_the_example_files() {
         match node {
             Value::Object(map) => {
                 if let (Some(Value::String(file)), Some(value)) =
-                    (map.get("externalValue"), map.get("value"))
+                    (map.get("x-example-file"), map.get("value"))
                 {
                     let from_file = example(file.trim_start_matches("examples/"));
                     assert_eq!(value, &from_file, "inline example differs from spec/{file}");

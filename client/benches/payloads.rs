@@ -1,0 +1,375 @@
+//! Decoding and encoding onlineMeeting payloads: the generated types (which
+//! keep unknown properties and unknown enum values) against hand-written
+//! serde structs of the same fields (which drop them), against structs of
+//! only the documented response's fields, and against `serde_json::Value`.
+//!
+//! `cargo bench -p graph-online-meetings --bench payloads` prints, after
+//! criterion's own report, each generated/hand-written ratio measured in
+//! this run.
+
+use std::hint::black_box;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use criterion::Criterion;
+use graph_online_meetings::types::OnlineMeeting;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+mod minimal {
+    //! Only the documented response's fields, for scale.
+    use super::*;
+
+    #[derive(Serialize, Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    pub struct Meeting {
+        pub id: Option<String>,
+        pub creation_date_time: Option<DateTime<Utc>>,
+        pub start_date_time: Option<DateTime<Utc>>,
+        pub end_date_time: Option<DateTime<Utc>>,
+        pub join_web_url: Option<String>,
+        pub subject: Option<String>,
+        pub is_broadcast: Option<bool>,
+        pub is_entry_exit_announced: Option<bool>,
+        pub allowed_presenters: Option<String>,
+        pub video_teleconference_id: Option<String>,
+        pub external_id: Option<String>,
+        pub participants: Option<Participants>,
+        pub lobby_bypass_settings: Option<LobbyBypass>,
+        pub audio_conferencing: Option<Audio>,
+        pub chat_info: Option<Chat>,
+    }
+
+    #[derive(Serialize, Deserialize)]
+    pub struct Participants {
+        pub organizer: Option<Participant>,
+        pub attendees: Option<Vec<Participant>>,
+        pub producers: Option<Vec<Participant>>,
+        pub contributors: Option<Vec<Participant>>,
+    }
+
+    #[derive(Serialize, Deserialize)]
+    pub struct Participant {
+        pub upn: Option<String>,
+        pub role: Option<String>,
+        pub identity: Option<IdentitySet>,
+    }
+
+    #[derive(Serialize, Deserialize)]
+    pub struct IdentitySet {
+        pub user: Option<Identity>,
+    }
+
+    #[derive(Serialize, Deserialize)]
+    pub struct Identity {
+        pub id: Option<String>,
+    }
+
+    #[derive(Serialize, Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    pub struct LobbyBypass {
+        pub scope: Option<String>,
+        pub is_dial_in_bypass_enabled: Option<bool>,
+    }
+
+    #[derive(Serialize, Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    pub struct Audio {
+        pub conference_id: Option<String>,
+        pub toll_number: Option<String>,
+        pub toll_free_number: Option<String>,
+        pub dialin_url: Option<String>,
+    }
+
+    #[derive(Serialize, Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    pub struct Chat {
+        pub thread_id: Option<String>,
+        pub message_id: Option<String>,
+        pub reply_chain_message_id: Option<String>,
+    }
+}
+
+mod same_fields {
+    //! Every property the spec names, as a person would write the structs
+    //! by hand with plain serde derives: enums as strings, unknown
+    //! properties dropped. The fair baseline for the generated types.
+    use super::*;
+
+    #[derive(Serialize, Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    pub struct Meeting {
+        pub id: Option<String>,
+        pub external_id: Option<String>,
+        pub subject: Option<String>,
+        pub creation_date_time: Option<DateTime<Utc>>,
+        pub start_date_time: Option<DateTime<Utc>>,
+        pub end_date_time: Option<DateTime<Utc>>,
+        pub expiry_date_time: Option<DateTime<Utc>>,
+        pub join_web_url: Option<String>,
+        pub join_url: Option<String>,
+        pub meeting_options_web_url: Option<String>,
+        pub meeting_spoken_language_tag: Option<String>,
+        pub meeting_template_id: Option<String>,
+        pub video_teleconference_id: Option<String>,
+        pub meeting_type: Option<String>,
+        pub participants: Option<Participants>,
+        pub audio_conferencing: Option<Audio>,
+        pub chat_info: Option<Chat>,
+        pub chat_restrictions: Option<ChatRestrictions>,
+        pub cloud_video_interop_info: Option<CloudVideoInterop>,
+        pub join_information: Option<ItemBody>,
+        pub join_meeting_id_settings: Option<JoinMeetingId>,
+        pub lobby_bypass_settings: Option<LobbyBypass>,
+        pub sensitivity_label_assignment: Option<SensitivityLabel>,
+        pub watermark_protection: Option<Watermark>,
+        pub broadcast_settings: Option<Broadcast>,
+        pub allowed_lobby_admitters: Option<String>,
+        pub allowed_presenters: Option<String>,
+        pub allow_live_share: Option<String>,
+        pub allow_meeting_chat: Option<String>,
+        pub share_meeting_chat_history_default: Option<String>,
+        pub anonymize_identity_for_roles: Option<Vec<String>>,
+        pub capabilities: Option<Vec<String>>,
+        pub allow_attendee_to_enable_camera: Option<bool>,
+        pub allow_attendee_to_enable_mic: Option<bool>,
+        pub allow_breakout_rooms: Option<bool>,
+        pub allow_copying_and_sharing_meeting_content: Option<bool>,
+        pub allow_participants_to_change_name: Option<bool>,
+        pub allow_power_point_sharing: Option<bool>,
+        pub allow_recording: Option<bool>,
+        pub allow_teamwork_reactions: Option<bool>,
+        pub allow_transcription: Option<bool>,
+        pub allow_whiteboard: Option<bool>,
+        pub is_end_to_end_encryption_enabled: Option<bool>,
+        pub is_entry_exit_announced: Option<bool>,
+        pub record_automatically: Option<bool>,
+        pub is_broadcast: Option<bool>,
+        pub alternative_recording: Option<String>,
+        pub attendee_report: Option<String>,
+        pub broadcast_recording: Option<String>,
+        pub recording: Option<String>,
+    }
+
+    #[derive(Serialize, Deserialize)]
+    pub struct Participants {
+        pub organizer: Option<Participant>,
+        pub attendees: Option<Vec<Participant>>,
+        pub producers: Option<Vec<Participant>>,
+        pub contributors: Option<Vec<Participant>>,
+    }
+
+    #[derive(Serialize, Deserialize)]
+    pub struct Participant {
+        pub identity: Option<IdentitySet>,
+        pub upn: Option<String>,
+        pub role: Option<String>,
+    }
+
+    #[derive(Serialize, Deserialize)]
+    pub struct IdentitySet {
+        pub application: Option<Identity>,
+        pub device: Option<Identity>,
+        pub user: Option<Identity>,
+    }
+
+    #[derive(Serialize, Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    pub struct Identity {
+        pub id: Option<String>,
+        pub display_name: Option<String>,
+    }
+
+    #[derive(Serialize, Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    pub struct Audio {
+        pub conference_id: Option<String>,
+        pub dialin_url: Option<String>,
+        pub toll_number: Option<String>,
+        pub toll_free_number: Option<String>,
+        pub toll_numbers: Option<Vec<String>>,
+        pub toll_free_numbers: Option<Vec<String>>,
+    }
+
+    #[derive(Serialize, Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    pub struct Chat {
+        pub thread_id: Option<String>,
+        pub message_id: Option<String>,
+        pub reply_chain_message_id: Option<String>,
+    }
+
+    #[derive(Serialize, Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    pub struct ChatRestrictions {
+        pub allow_text_only: Option<bool>,
+    }
+
+    #[derive(Serialize, Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    pub struct CloudVideoInterop {
+        pub more_info_web_url: Option<String>,
+        pub tenant_key: Option<String>,
+        pub video_teleconference_id: Option<String>,
+    }
+
+    #[derive(Serialize, Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    pub struct ItemBody {
+        pub content: Option<String>,
+        pub content_type: Option<String>,
+    }
+
+    #[derive(Serialize, Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    pub struct JoinMeetingId {
+        pub is_passcode_required: Option<bool>,
+        pub join_meeting_id: Option<String>,
+        pub passcode: Option<String>,
+    }
+
+    #[derive(Serialize, Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    pub struct LobbyBypass {
+        pub scope: Option<String>,
+        pub is_dial_in_bypass_enabled: Option<bool>,
+    }
+
+    #[derive(Serialize, Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    pub struct SensitivityLabel {
+        pub sensitivity_label_id: Option<String>,
+    }
+
+    #[derive(Serialize, Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    pub struct Watermark {
+        pub is_enabled_for_content_sharing: Option<bool>,
+        pub is_enabled_for_video: Option<bool>,
+    }
+
+    #[derive(Serialize, Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    pub struct Broadcast {
+        pub allowed_audience: Option<String>,
+        pub captions: Option<Captions>,
+        pub is_attendee_report_enabled: Option<bool>,
+        pub is_question_and_answer_enabled: Option<bool>,
+        pub is_recording_enabled: Option<bool>,
+        pub is_video_on_demand_enabled: Option<bool>,
+    }
+
+    #[derive(Serialize, Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    pub struct Captions {
+        pub is_caption_enabled: Option<bool>,
+        pub spoken_language: Option<String>,
+        pub translation_languages: Option<Vec<String>>,
+    }
+}
+
+fn documented() -> String {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../spec/examples/response-1-with-attendee.json"
+    );
+    std::fs::read_to_string(path).expect("the documented response")
+}
+
+/// The documented response with 200 attendees, each with its own id and UPN.
+fn large() -> String {
+    let mut value: Value = serde_json::from_str(&documented()).unwrap();
+    let template = value["participants"]["attendees"][0].clone();
+    let attendees: Vec<Value> = (0..200)
+        .map(|i| {
+            let mut a = template.clone();
+            a["upn"] = Value::from(format!("attendee{i}@contoso.com"));
+            a["identity"]["user"]["id"] = Value::from(format!("1f35f2e6-9cab-44ad-8d5a-{i:012}"));
+            a
+        })
+        .collect();
+    value["participants"]["attendees"] = Value::Array(attendees);
+    serde_json::to_string(&value).unwrap()
+}
+
+fn bench_payload(c: &mut Criterion, name: &str, json: &str) {
+    let mut group = c.benchmark_group(format!("{name}/deserialize"));
+    group.bench_function("generated", |b| {
+        b.iter(|| serde_json::from_str::<OnlineMeeting>(black_box(json)).unwrap())
+    });
+    group.bench_function("hand-written", |b| {
+        b.iter(|| serde_json::from_str::<same_fields::Meeting>(black_box(json)).unwrap())
+    });
+    group.bench_function("hand-written-documented-fields", |b| {
+        b.iter(|| serde_json::from_str::<minimal::Meeting>(black_box(json)).unwrap())
+    });
+    group.bench_function("value", |b| {
+        b.iter(|| serde_json::from_str::<Value>(black_box(json)).unwrap())
+    });
+    group.finish();
+
+    let generated: OnlineMeeting = serde_json::from_str(json).unwrap();
+    let hand_written: same_fields::Meeting = serde_json::from_str(json).unwrap();
+    let documented_fields: minimal::Meeting = serde_json::from_str(json).unwrap();
+    let value: Value = serde_json::from_str(json).unwrap();
+    let mut group = c.benchmark_group(format!("{name}/serialize"));
+    group.bench_function("generated", |b| {
+        b.iter(|| serde_json::to_vec(black_box(&generated)).unwrap())
+    });
+    group.bench_function("hand-written", |b| {
+        b.iter(|| serde_json::to_vec(black_box(&hand_written)).unwrap())
+    });
+    group.bench_function("hand-written-documented-fields", |b| {
+        b.iter(|| serde_json::to_vec(black_box(&documented_fields)).unwrap())
+    });
+    group.bench_function("value", |b| {
+        b.iter(|| serde_json::to_vec(black_box(&value)).unwrap())
+    });
+    group.finish();
+}
+
+/// Reads the point estimates criterion just wrote and prints the ratios.
+fn print_ratios() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/criterion");
+    let mean = |group: &str, function: &str| -> Option<f64> {
+        let path = root
+            .join(group.replace('/', "_"))
+            .join(function)
+            .join("new/estimates.json");
+        let text = std::fs::read_to_string(path).ok()?;
+        let v: Value = serde_json::from_str(&text).ok()?;
+        v["median"]["point_estimate"].as_f64()
+    };
+    println!("\nratios against hand-written structs of the spec's fields (medians of this run):");
+    println!("| payload | operation | generated | documented fields only | Value |");
+    println!("|---|---|---|---|---|");
+    for payload in ["documented", "200-attendees"] {
+        for op in ["deserialize", "serialize"] {
+            let group = format!("{payload}/{op}");
+            if let (Some(g), Some(h), Some(d), Some(v)) = (
+                mean(&group, "generated"),
+                mean(&group, "hand-written"),
+                mean(&group, "hand-written-documented-fields"),
+                mean(&group, "value"),
+            ) {
+                println!(
+                    "| {payload} | {op} | {:.2}x | {:.2}x | {:.2}x |",
+                    g / h,
+                    d / h,
+                    v / h
+                );
+            }
+        }
+    }
+}
+
+fn main() {
+    let mut c = Criterion::default()
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(3))
+        .configure_from_args();
+    bench_payload(&mut c, "documented", &documented());
+    bench_payload(&mut c, "200-attendees", &large());
+    c.final_summary();
+    print_ratios();
+}
