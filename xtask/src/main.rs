@@ -8,6 +8,7 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use graph_online_meetings_codegen as codegen;
+use graph_online_meetings_review as review;
 
 const USAGE: &str = "\
 usage: cargo xtask <task>
@@ -17,6 +18,10 @@ tasks:
   generate --check   write nothing; exit 1 with a diff if the file is stale
   generate --spec <file> [--check]
                      generate from another spec file (for trying changes)
+  lint               check the spec and spec/examples/; exit 1 on any finding
+  review --base <git-ref> [--output <file>] [--fail-on breaking|wire|rust|never]
+                     Markdown report of what the spec change since <git-ref>
+                     does to clients; exit 1 on breaking changes (default)
 ";
 
 fn main() -> ExitCode {
@@ -27,6 +32,14 @@ fn main() -> ExitCode {
             Ok(options) => generate(&options),
             Err(message) => usage_error(&message),
         },
+        Some((&"lint", [])) => emit(review::cli::lint(&workspace_root())),
+        Some((&"lint", [option, ..])) => {
+            usage_error(&format!("unknown option `{option}` for `lint`"))
+        }
+        Some((&"review", rest)) => match review::cli::ReviewOptions::parse(rest) {
+            Ok(options) => emit(review::cli::review(&workspace_root(), &options)),
+            Err(message) => usage_error(&message),
+        },
         Some((&("help" | "--help" | "-h"), _)) => {
             print!("{USAGE}");
             ExitCode::SUCCESS
@@ -34,6 +47,12 @@ fn main() -> ExitCode {
         Some((task, _)) => usage_error(&format!("unknown task `{task}`")),
         None => usage_error("no task given"),
     }
+}
+
+fn emit(outcome: review::cli::Outcome) -> ExitCode {
+    print!("{}", outcome.stdout);
+    eprint!("{}", outcome.stderr);
+    ExitCode::from(outcome.code)
 }
 
 fn usage_error(message: &str) -> ExitCode {

@@ -1,0 +1,20 @@
+//! Spec lint and pull-request review for the createOrGet spec.
+//!
+//! [`lint`] checks the spec and its examples; [`review`] compares two
+//! versions of the spec and of the generated client and classifies every
+//! change from the point of view of Rust code that uses the crate and of
+//! the wire. Both are pure; [`cli`] reads files and git for `cargo xtask`.
+
+mod api;
+pub mod cli;
+mod lint;
+mod report;
+mod review;
+mod spec;
+mod validate;
+
+pub use crate::api::{ApiChange, Currency};
+pub use crate::lint::{Check, Finding, LintOptions, lint, lint_with};
+pub use crate::review::{Area, Change, FailOn, Report, ReviewError, Verdict, review};
+pub use crate::spec::Usage;
+pub use crate::validate::NullableReading;

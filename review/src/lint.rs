@@ -1,0 +1,655 @@
+//! `cargo xtask lint`: checks beyond "progenitor can read it".
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+
+use graph_online_meetings_codegen::{self as codegen, ErrorKind};
+use serde_json::Value;
+
+use crate::spec::{self, escape, join, resolve};
+use crate::validate::{NullableReading, Validator, Violation, json_equal};
+
+/// What a finding is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Check {
+    /// The spec does not parse or progenitor cannot take it.
+    Spec,
+    /// A `$ref` that does not resolve.
+    Ref,
+    /// operationId, summary, security.
+    Operation,
+    /// A component nothing uses.
+    UnusedComponent,
+    /// An example that breaks its schema, or that cannot be found.
+    Example,
+}
+
+/// One problem, with where it is and which rule it breaks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    pub check: Check,
+    /// `file#/pointer` of the offending node or example value.
+    pub location: String,
+    /// `#/pointer` of the schema keyword an example breaks.
+    pub rule: Option<String>,
+    pub message: String,
+}
+
+impl fmt::Display for Finding {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.rule {
+            Some(rule) => write!(f, "{} breaks {rule}: {}", self.location, self.message),
+            None => write!(f, "{}: {}", self.location, self.message),
+        }
+    }
+}
+
+/// Options of [`lint_with`].
+#[derive(Debug, Clone, Copy, Default)]
+pub struct LintOptions {
+    /// How `nullable: true` is read when checking examples.
+    pub nullable: NullableReading,
+}
+
+/// Lints the spec text (at [`codegen::SPEC_PATH`]) and the example files
+/// given as `(workspace-relative path, text)`, with OpenAPI 3.0.3 semantics.
+pub fn lint(spec_text: &str, examples: &[(String, String)]) -> Vec<Finding> {
+    lint_with(spec_text, examples, LintOptions::default())
+}
+
+/// [`lint`] with options.
+pub fn lint_with(
+    spec_text: &str,
+    examples: &[(String, String)],
+    options: LintOptions,
+) -> Vec<Finding> {
+    let mut linter = Linter {
+        spec_path: codegen::SPEC_PATH,
+        findings: Vec::new(),
+    };
+    let doc = match spec::parse_yaml(spec_text) {
+        Ok(doc) if doc.is_object() => doc,
+        Ok(_) => {
+            linter.spec_finding(
+                "",
+                "the document is not a mapping; expected an OpenAPI 3.0 document",
+            );
+            return linter.findings;
+        }
+        Err(err) => {
+            linter.spec_finding("", &format!("invalid YAML: {err}"));
+            return linter.findings;
+        }
+    };
+    let refs_ok = linter.check_refs(&doc);
+    // codegen stops at the first unresolved `$ref`; those are all reported above.
+    if refs_ok && let Err(err) = codegen::load_spec(spec_text, codegen::SPEC_PATH) {
+        let pointer = match &err.kind {
+            ErrorKind::Unsupported { pointer, .. } => pointer.clone(),
+            _ => String::new(),
+        };
+        let message = err.to_string();
+        let prefix = format!("{}: ", codegen::SPEC_PATH);
+        let message = message
+            .strip_prefix(&prefix)
+            .unwrap_or(&message)
+            .to_string();
+        linter.spec_finding(&pointer, &message);
+    }
+    linter.check_operations(&doc);
+    linter.check_unused(&doc);
+    linter.check_examples(&doc, examples, options.nullable);
+    linter.findings
+}
+
+struct Linter {
+    spec_path: &'static str,
+    findings: Vec<Finding>,
+}
+
+impl Linter {
+    fn at(&self, pointer: &str) -> String {
+        format!("{}#{pointer}", self.spec_path)
+    }
+
+    fn push(&mut self, check: Check, pointer: &str, message: String) {
+        self.findings.push(Finding {
+            check,
+            location: self.at(pointer),
+            rule: None,
+            message,
+        });
+    }
+
+    fn spec_finding(&mut self, pointer: &str, message: &str) {
+        self.push(Check::Spec, pointer, message.to_string());
+    }
+
+    /// Every `$ref` must be local and point at something. Returns whether all do.
+    fn check_refs(&mut self, doc: &Value) -> bool {
+        let mut bad = Vec::new();
+        spec::collect_refs(
+            doc,
+            "",
+            &mut |pointer, target| match spec::ref_pointer(target) {
+                None => bad.push((
+                    pointer.to_string(),
+                    format!(
+                        "`$ref: {target}` points outside this file; progenitor reads one file only"
+                    ),
+                )),
+                Some(p) if resolve(doc, p).is_none() => bad.push((
+                    pointer.to_string(),
+                    format!("`$ref: {target}` points at nothing"),
+                )),
+                Some(_) => {}
+            },
+        );
+        let ok = bad.is_empty();
+        for (pointer, message) in bad {
+            self.push(Check::Ref, &pointer, message);
+        }
+        ok
+    }
+
+    fn check_operations(&mut self, doc: &Value) {
+        let root_security = doc.get("security");
+        let schemes = doc
+            .pointer("/components/securitySchemes")
+            .and_then(Value::as_object);
+        let mut ids: BTreeMap<String, String> = BTreeMap::new();
+        for op in spec::operations(doc) {
+            match op.operation_id() {
+                None | Some("") => self.push(
+                    Check::Operation,
+                    &op.pointer,
+                    format!(
+                        "{} has no operationId; progenitor names the Rust method after it",
+                        op.label()
+                    ),
+                ),
+                Some(id) => {
+                    if let Some(first) = ids.insert(id.to_string(), op.pointer.clone()) {
+                        self.push(
+                            Check::Operation,
+                            &join(&op.pointer, "operationId"),
+                            format!("operationId `{id}` is also used at {first}"),
+                        );
+                    }
+                }
+            }
+            let summary = op
+                .node
+                .get("summary")
+                .and_then(Value::as_str)
+                .map(str::trim);
+            if summary.is_none_or(str::is_empty) {
+                self.push(
+                    Check::Operation,
+                    &op.pointer,
+                    format!("{} has no summary; it becomes the first line of the method's documentation", op.label()),
+                );
+            }
+            let (security, security_pointer) = match op.node.get("security") {
+                Some(s) => (Some(s), join(&op.pointer, "security")),
+                None => (root_security, "/security".to_string()),
+            };
+            match security.and_then(Value::as_array) {
+                None => self.push(
+                    Check::Operation,
+                    &op.pointer,
+                    format!(
+                        "{} declares no `security` (nor does the document); name the scheme and scopes it needs",
+                        op.label()
+                    ),
+                ),
+                Some(list) if list.is_empty() || list.iter().any(|r| r.as_object().is_some_and(|m| m.is_empty())) => {
+                    self.push(
+                        Check::Operation,
+                        &security_pointer,
+                        format!("{} may be called anonymously (an empty security requirement); Graph needs a token", op.label()),
+                    )
+                }
+                Some(list) => {
+                    for (index, requirement) in list.iter().enumerate() {
+                        let Some(requirement) = requirement.as_object() else { continue };
+                        for (name, scopes) in requirement {
+                            let here = format!("{security_pointer}/{index}/{}", escape(name));
+                            let Some(scheme) = schemes.and_then(|s| s.get(name)) else {
+                                self.push(
+                                    Check::Operation,
+                                    &here,
+                                    format!("security scheme `{name}` is not defined under components/securitySchemes"),
+                                );
+                                continue;
+                            };
+                            self.check_scopes(scheme, name, scopes, &here);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// OAuth2 scopes must be declared by one of the scheme's flows.
+    fn check_scopes(&mut self, scheme: &Value, name: &str, scopes: &Value, pointer: &str) {
+        if scheme.get("type").and_then(Value::as_str) != Some("oauth2") {
+            return;
+        }
+        let declared: BTreeSet<&str> = scheme
+            .get("flows")
+            .and_then(Value::as_object)
+            .into_iter()
+            .flat_map(|flows| flows.values())
+            .filter_map(|flow| flow.get("scopes").and_then(Value::as_object))
+            .flat_map(|s| s.keys().map(String::as_str))
+            .collect();
+        for (index, scope) in scopes.as_array().into_iter().flatten().enumerate() {
+            if let Some(scope) = scope.as_str()
+                && !declared.contains(scope)
+            {
+                self.push(
+                    Check::Operation,
+                    &format!("{pointer}/{index}"),
+                    format!("scope `{scope}` is not declared by any flow of `{name}`"),
+                );
+            }
+        }
+    }
+
+    /// A component is used when something under `paths` reaches it through
+    /// `$ref`s (security schemes: when a security requirement names it).
+    fn check_unused(&mut self, doc: &Value) {
+        let Some(components) = doc.get("components").and_then(Value::as_object) else {
+            return;
+        };
+        let mut used = spec::reachable_components(doc, &["/paths".to_string()]);
+        let mut requirements: Vec<&Value> = doc.get("security").into_iter().collect();
+        requirements.extend(
+            spec::operations(doc)
+                .iter()
+                .filter_map(|op| op.node.get("security")),
+        );
+        for list in requirements {
+            for requirement in list.as_array().into_iter().flatten() {
+                for name in requirement.as_object().into_iter().flat_map(|m| m.keys()) {
+                    used.insert(("securitySchemes".to_string(), name.clone()));
+                }
+            }
+        }
+        for (kind, entries) in components {
+            let Some(entries) = entries.as_object() else {
+                continue;
+            };
+            for name in entries.keys() {
+                if !used.contains(&(kind.clone(), name.clone())) {
+                    let how = if kind == "securitySchemes" {
+                        "no security requirement names it"
+                    } else {
+                        "no operation refers to it, directly or through other components"
+                    };
+                    self.push(
+                        Check::UnusedComponent,
+                        &format!("/components/{}/{}", escape(kind), escape(name)),
+                        format!("unused component: {how}; remove it or refer to it"),
+                    );
+                }
+            }
+        }
+    }
+
+    fn check_examples(
+        &mut self,
+        doc: &Value,
+        files: &[(String, String)],
+        nullable: NullableReading,
+    ) {
+        let validator = Validator::new(doc, nullable);
+        let spec_dir = self.spec_path.rsplit_once('/').map_or("", |(dir, _)| dir);
+        let mut parsed: BTreeMap<&str, Result<Value, String>> = BTreeMap::new();
+        for (path, text) in files {
+            parsed.insert(path.as_str(), parse_example_file(path, text));
+        }
+        let mut named: BTreeSet<String> = BTreeSet::new();
+        let mut seen: BTreeSet<String> = BTreeSet::new();
+        for site in example_sites(doc) {
+            for example in site.examples {
+                match example {
+                    ExampleRef::Inline { pointer } => {
+                        if let Some(value) = resolve(doc, &pointer) {
+                            let location = self.at(&pointer);
+                            self.report(&validator, value, &site.schema, &location, &mut seen);
+                        }
+                    }
+                    ExampleRef::External {
+                        pointer,
+                        target,
+                        inline,
+                    } => {
+                        if target.contains("://") {
+                            self.push(
+                                Check::Example,
+                                &pointer,
+                                format!("`x-example-file: {target}` is a URL; keep examples under spec/examples/ so they can be checked"),
+                            );
+                            continue;
+                        }
+                        let Some(path) = normalize(&format!("{spec_dir}/{target}")) else {
+                            self.push(
+                                Check::Example,
+                                &pointer,
+                                format!("`x-example-file: {target}` leaves the repository"),
+                            );
+                            continue;
+                        };
+                        named.insert(path.clone());
+                        match parsed.get(path.as_str()) {
+                            None => self.push(
+                                Check::Example,
+                                &pointer,
+                                format!(
+                                    "`x-example-file: {target}` names {path}, which does not exist"
+                                ),
+                            ),
+                            // Reported once, with the other per-file findings below.
+                            Some(Err(_)) => {}
+                            Some(Ok(value)) => {
+                                let location = format!("{path}#");
+                                self.report(&validator, value, &site.schema, &location, &mut seen);
+                                if let Some(inline_pointer) = inline
+                                    && let Some(inline_value) = resolve(doc, &inline_pointer)
+                                    && let Some(at) = first_difference(inline_value, value, "")
+                                {
+                                    self.push(
+                                        Check::Example,
+                                        &inline_pointer,
+                                        format!("the inline `value` differs from {path} (named by `x-example-file`) at `{at}`; keep the two equal"),
+                                    );
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        for (path, _) in files {
+            if let Some(Err(err)) = parsed.get(path.as_str()) {
+                self.findings.push(Finding {
+                    check: Check::Example,
+                    location: path.clone(),
+                    rule: None,
+                    message: err.clone(),
+                });
+            }
+            if !named.contains(path) {
+                self.findings.push(Finding {
+                    check: Check::Example,
+                    location: path.clone(),
+                    rule: None,
+                    message: "no `x-example-file` in the spec names this file, so it is checked against no schema".to_string(),
+                });
+            }
+        }
+    }
+
+    fn report(
+        &mut self,
+        validator: &Validator<'_>,
+        value: &Value,
+        schema: &str,
+        location: &str,
+        seen: &mut BTreeSet<String>,
+    ) {
+        for Violation {
+            instance,
+            rule,
+            message,
+        } in validator.validate(value, schema)
+        {
+            let finding = Finding {
+                check: Check::Example,
+                location: format!("{location}{instance}"),
+                rule: Some(rule),
+                message,
+            };
+            // A shared component example checked twice gives one finding.
+            if seen.insert(finding.to_string()) {
+                self.findings.push(finding);
+            }
+        }
+    }
+}
+
+fn parse_example_file(path: &str, text: &str) -> Result<Value, String> {
+    if path.ends_with(".yaml") || path.ends_with(".yml") {
+        spec::parse_yaml(text).map_err(|err| format!("not valid YAML: {err}"))
+    } else {
+        serde_json::from_str(text).map_err(|err| format!("not valid JSON: {err}"))
+    }
+}
+
+/// `spec/./examples/../examples/a.json` -> `spec/examples/a.json`; `None`
+/// when `..` climbs above the root.
+fn normalize(path: &str) -> Option<String> {
+    let mut parts: Vec<&str> = Vec::new();
+    for part in path.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            other => parts.push(other),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+/// Pointer of the first place where two values differ, if any.
+fn first_difference(a: &Value, b: &Value, pointer: &str) -> Option<String> {
+    match (a, b) {
+        (Value::Object(x), Value::Object(y)) => {
+            for (key, value) in x {
+                match y.get(key) {
+                    Some(other) => {
+                        if let Some(at) = first_difference(value, other, &join(pointer, key)) {
+                            return Some(at);
+                        }
+                    }
+                    None => return Some(join(pointer, key)),
+                }
+            }
+            y.keys()
+                .find(|k| !x.contains_key(*k))
+                .map(|k| join(pointer, k))
+        }
+        (Value::Array(x), Value::Array(y)) if x.len() == y.len() => x
+            .iter()
+            .zip(y)
+            .enumerate()
+            .find_map(|(i, (p, q))| first_difference(p, q, &format!("{pointer}/{i}"))),
+        _ if json_equal(a, b) => None,
+        _ => Some(if pointer.is_empty() {
+            "/".to_string()
+        } else {
+            pointer.to_string()
+        }),
+    }
+}
+
+enum ExampleRef {
+    /// An inline value: `example`, or an Example Object's `value`.
+    Inline { pointer: String },
+    /// An Example Object's `x-example-file`, with its inline `value` if any.
+    External {
+        pointer: String,
+        target: String,
+        inline: Option<String>,
+    },
+}
+
+/// A schema and the examples that must match it.
+struct ExampleSite {
+    schema: String,
+    examples: Vec<ExampleRef>,
+}
+
+/// Every place an example can sit: media types, parameters and headers (with
+/// their schema), and `example` inside schemas.
+fn example_sites(doc: &Value) -> Vec<ExampleSite> {
+    let mut sites = Vec::new();
+    let mut holders: Vec<String> = Vec::new();
+    let mut bodies: Vec<String> = Vec::new();
+    let mut responses: Vec<String> = Vec::new();
+    let mut schema_roots: Vec<String> = Vec::new();
+
+    let components = |kind: &str| -> Vec<String> {
+        doc.pointer(&format!("/components/{kind}"))
+            .and_then(Value::as_object)
+            .map(|m| {
+                m.keys()
+                    .map(|k| join(&format!("/components/{kind}"), k))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    holders.extend(components("parameters"));
+    holders.extend(components("headers"));
+    bodies.extend(components("requestBodies"));
+    responses.extend(components("responses"));
+    schema_roots.extend(components("schemas"));
+    for op in spec::operations(doc) {
+        for list in [
+            join(&op.item_pointer, "parameters"),
+            join(&op.pointer, "parameters"),
+        ] {
+            if let Some(items) = resolve(doc, &list).and_then(Value::as_array) {
+                holders.extend((0..items.len()).map(|i| format!("{list}/{i}")));
+            }
+        }
+        bodies.push(join(&op.pointer, "requestBody"));
+        if let Some(codes) =
+            resolve(doc, &join(&op.pointer, "responses")).and_then(Value::as_object)
+        {
+            responses.extend(
+                codes
+                    .keys()
+                    .map(|code| join(&join(&op.pointer, "responses"), code)),
+            );
+        }
+    }
+    let media_types = |pointer: &str| -> Vec<String> {
+        resolve(doc, &join(pointer, "content"))
+            .and_then(Value::as_object)
+            .map(|m| {
+                m.keys()
+                    .map(|k| join(&join(pointer, "content"), k))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    for body in &bodies {
+        holders.extend(media_types(body));
+    }
+    for response in &responses {
+        holders.extend(media_types(response));
+        if let Some(headers) = resolve(doc, &join(response, "headers")).and_then(Value::as_object) {
+            holders.extend(headers.keys().map(|h| join(&join(response, "headers"), h)));
+        }
+    }
+    for holder in &holders {
+        // Parameters may carry their examples in `content` instead.
+        holders_media(doc, holder, &mut sites, &mut schema_roots);
+    }
+    for root in schema_roots {
+        schema_examples(doc, &root, &mut sites, 0);
+    }
+    sites
+}
+
+/// Examples of a parameter, header or media type object (not a `$ref`).
+fn holders_media(
+    doc: &Value,
+    holder: &str,
+    sites: &mut Vec<ExampleSite>,
+    schema_roots: &mut Vec<String>,
+) {
+    let Some(node) = resolve(doc, holder).filter(|n| n.get("$ref").is_none()) else {
+        return;
+    };
+    if node.get("schema").is_none() {
+        return;
+    }
+    let schema = join(holder, "schema");
+    schema_roots.push(schema.clone());
+    let mut examples = Vec::new();
+    if node.get("example").is_some() {
+        examples.push(ExampleRef::Inline {
+            pointer: join(holder, "example"),
+        });
+    }
+    if let Some(map) = node.get("examples").and_then(Value::as_object) {
+        for name in map.keys() {
+            let entry_pointer = join(&join(holder, "examples"), name);
+            let Some((pointer, entry)) = spec::follow(doc, &entry_pointer) else {
+                continue;
+            };
+            let inline = entry.get("value").map(|_| join(&pointer, "value"));
+            match entry.get("x-example-file").and_then(Value::as_str) {
+                Some(target) => examples.push(ExampleRef::External {
+                    pointer: join(&pointer, "x-example-file"),
+                    target: target.to_string(),
+                    inline,
+                }),
+                None => {
+                    if let Some(pointer) = inline {
+                        examples.push(ExampleRef::Inline { pointer });
+                    }
+                }
+            }
+        }
+    }
+    if !examples.is_empty() {
+        sites.push(ExampleSite { schema, examples });
+    }
+}
+
+/// `example` keywords inside a schema tree (not behind `$ref`, which is
+/// walked from its component).
+fn schema_examples(doc: &Value, pointer: &str, sites: &mut Vec<ExampleSite>, depth: usize) {
+    let Some(node) = resolve(doc, pointer).and_then(Value::as_object) else {
+        return;
+    };
+    if depth > 64 || node.contains_key("$ref") {
+        return;
+    }
+    if node.contains_key("example") {
+        sites.push(ExampleSite {
+            schema: pointer.to_string(),
+            examples: vec![ExampleRef::Inline {
+                pointer: join(pointer, "example"),
+            }],
+        });
+    }
+    if let Some(properties) = node.get("properties").and_then(Value::as_object) {
+        for name in properties.keys() {
+            schema_examples(
+                doc,
+                &join(&join(pointer, "properties"), name),
+                sites,
+                depth + 1,
+            );
+        }
+    }
+    for key in ["items", "additionalProperties", "not"] {
+        if node.get(key).is_some_and(Value::is_object) {
+            schema_examples(doc, &join(pointer, key), sites, depth + 1);
+        }
+    }
+    for key in ["allOf", "anyOf", "oneOf"] {
+        if let Some(list) = node.get(key).and_then(Value::as_array) {
+            for index in 0..list.len() {
+                schema_examples(doc, &format!("{pointer}/{key}/{index}"), sites, depth + 1);
+            }
+        }
+    }
+}

@@ -1,0 +1,142 @@
+//! The Markdown form of a [`Report`], for the terminal, review comments and
+//! `$GITHUB_STEP_SUMMARY`.
+
+use std::fmt::Write as _;
+
+use graph_online_meetings_codegen as codegen;
+
+use crate::api::Currency;
+use crate::review::{Area, Change, Report, Verdict};
+
+impl Report {
+    /// Renders the report as GitHub-flavoured Markdown.
+    pub fn to_markdown(&self) -> String {
+        let mut out = String::new();
+        let _ = writeln!(
+            out,
+            "## Spec review: `{}` → `{}`\n",
+            self.base_label, self.head_label
+        );
+        let (rust, wire, api) = (
+            self.rust_breaking(),
+            self.wire_breaking(),
+            self.api_breaking(),
+        );
+        if self.changes.is_empty() {
+            out.push_str("**No changes** to operations or schemas.\n\n");
+        } else if rust == 0 && wire == 0 {
+            let _ = writeln!(
+                out,
+                "**No breaking changes**: {} change{}, all compatible.\n",
+                self.changes.len(),
+                plural(self.changes.len())
+            );
+        } else {
+            let _ = writeln!(
+                out,
+                "**Breaking.** Rust: {rust} breaking change{}. Wire: {wire} breaking change{}. {} change{} in all.\n",
+                plural(rust),
+                plural(wire),
+                self.changes.len(),
+                plural(self.changes.len())
+            );
+        }
+        out.push_str(
+            "_Rust_: does code that uses the generated crate still compile? \
+             _Wire_: do existing requests, and stored responses, still work with this client?\n",
+        );
+
+        for (area, title, column) in [
+            (Area::Operation, "Operations", "Operation"),
+            (Area::Schema, "Schemas", "Schema (used in)"),
+        ] {
+            let rows: Vec<&Change> = self.changes.iter().filter(|c| c.area == area).collect();
+            if rows.is_empty() {
+                continue;
+            }
+            let _ = writeln!(out, "\n### {title}\n");
+            let _ = writeln!(out, "| {column} | Change | Rust | Wire |");
+            out.push_str("| --- | --- | --- | --- |\n");
+            for change in rows {
+                let subject = match change.usage {
+                    Some(usage) => format!("`{}` ({})", change.subject, usage.label()),
+                    None => format!("`{}`", change.subject),
+                };
+                let _ = writeln!(
+                    out,
+                    "| {} | {} | {} | {} |",
+                    cell(&subject),
+                    cell(&change.description),
+                    cell(&verdict(&change.rust)),
+                    cell(&verdict(&change.wire))
+                );
+            }
+        }
+
+        let _ = writeln!(
+            out,
+            "\n### Generated code (`{}`)\n",
+            codegen::GENERATED_PATH
+        );
+        match &self.currency {
+            Currency::Current => out.push_str("The committed file is current with the spec.\n"),
+            Currency::Stale => {
+                let _ = writeln!(
+                    out,
+                    "**Stale**: the committed file is not what the spec generates. Run `{}` and commit the result; \
+                     the table below compares the committed files.",
+                    codegen::REGENERATE_COMMAND
+                );
+            }
+            Currency::Missing => {
+                out.push_str("**Missing**: the working tree has no generated file.\n")
+            }
+            Currency::CannotGenerate(why) => {
+                let _ = writeln!(out, "**The spec does not generate**: {}", cell(why));
+            }
+        }
+        if let Some(note) = &self.api_note {
+            let _ = writeln!(out, "\nThe public API was not compared: {note}.");
+        } else if self.api_changes.is_empty() {
+            out.push_str("\nThe generated public API is unchanged.\n");
+        } else {
+            out.push_str("\n| Item | Change | Rust |\n| --- | --- | --- |\n");
+            for c in &self.api_changes {
+                let _ = writeln!(
+                    out,
+                    "| `{}` | {} | {} |",
+                    c.item,
+                    cell(&c.change),
+                    cell(&verdict(&Verdict {
+                        breaking: c.breaking,
+                        reason: c.reason.clone(),
+                    }))
+                );
+            }
+            if api > 0 && rust == 0 {
+                out.push_str(
+                    "\n**Note**: the generated API breaks in a way that no spec change above accounts for; \
+                     this counts as breaking for Rust.\n",
+                );
+            }
+        }
+        out
+    }
+}
+
+fn verdict(v: &Verdict) -> String {
+    if v.breaking {
+        format!("**breaking**: {}", v.reason)
+    } else {
+        format!("compatible: {}", v.reason)
+    }
+}
+
+/// Text safe inside a table cell.
+fn cell(text: &str) -> String {
+    text.replace('|', "\\|").replace('\n', " ")
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
