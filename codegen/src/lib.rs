@@ -20,6 +20,7 @@ use std::path::Path;
 use progenitor::{GenerationSettings, Generator, InterfaceStyle, TagStyle, TypeImpl};
 
 pub use crate::error::{CodegenError, ErrorKind};
+pub use crate::open_enums::{OpenEnum, pascal_case};
 
 /// Spec path relative to the workspace root.
 pub const SPEC_PATH: &str = "spec/online-meetings-create-or-get.yaml";

@@ -63,8 +63,9 @@ pub(crate) fn collect(doc: &Value) -> Vec<OpenEnum> {
         .collect()
 }
 
-/// `roleIsPresenter` -> `RoleIsPresenter`; separators start a new word.
-pub(crate) fn pascal_case(name: &str) -> String {
+/// `roleIsPresenter` -> `RoleIsPresenter`; separators start a new word. The
+/// Rust name of an open enum and of each of its variants.
+pub fn pascal_case(name: &str) -> String {
     let mut out = String::with_capacity(name.len());
     let mut upper_next = true;
     for c in name.chars() {

@@ -426,28 +426,9 @@ pub(crate) fn snake_case(name: &str) -> String {
     out
 }
 
-/// `onlineMeetingRole` -> `OnlineMeetingRole`, as codegen names open enums
-/// and their variants.
-pub(crate) fn pascal_case(name: &str) -> String {
-    let mut out = String::with_capacity(name.len());
-    let mut upper_next = true;
-    for c in name.chars() {
-        if c.is_ascii_alphanumeric() {
-            if upper_next {
-                out.push(c.to_ascii_uppercase());
-                upper_next = false;
-            } else {
-                out.push(c);
-            }
-        } else {
-            upper_next = true;
-        }
-    }
-    if out.starts_with(|c: char| c.is_ascii_digit()) {
-        out.insert(0, 'X');
-    }
-    out
-}
+/// `onlineMeetingRole` -> `OnlineMeetingRole`: the names codegen gives open
+/// enums and their variants, from the one implementation.
+pub(crate) use graph_online_meetings_codegen::pascal_case;
 
 #[cfg(test)]
 mod tests {
