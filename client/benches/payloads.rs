@@ -8,7 +8,7 @@
 //! this run.
 
 use std::hint::black_box;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
 use criterion::Criterion;
@@ -328,37 +328,107 @@ fn bench_payload(c: &mut Criterion, name: &str, json: &str) {
     group.finish();
 }
 
-/// Reads the point estimates criterion just wrote and prints the ratios.
-fn print_ratios() {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/criterion");
-    let mean = |group: &str, function: &str| -> Option<f64> {
-        let path = root
-            .join(group.replace('/', "_"))
-            .join(function)
-            .join("new/estimates.json");
-        let text = std::fs::read_to_string(path).ok()?;
-        let v: Value = serde_json::from_str(&text).ok()?;
-        v["median"]["point_estimate"].as_f64()
+/// Times `a` and `b` in alternating rounds (the order flips every round) and
+/// returns the median of the per-round ratios a/b. On a shared, noisy
+/// machine this is steadier than comparing two benchmarks run one after the
+/// other, since both sides of each ratio see the same conditions.
+fn interleaved_ratio(mut a: impl FnMut(), mut b: impl FnMut(), iterations: u32) -> f64 {
+    let time = |f: &mut dyn FnMut()| {
+        let started = Instant::now();
+        for _ in 0..iterations {
+            f();
+        }
+        started.elapsed().as_secs_f64()
     };
-    println!("\nratios against hand-written structs of the spec's fields (medians of this run):");
+    let mut ratios: Vec<f64> = (0..41)
+        .map(|round| {
+            if round % 2 == 0 {
+                let ta = time(&mut a);
+                ta / time(&mut b)
+            } else {
+                let tb = time(&mut b);
+                time(&mut a) / tb
+            }
+        })
+        .collect();
+    ratios.sort_by(f64::total_cmp);
+    ratios[ratios.len() / 2]
+}
+
+fn print_ratios(payloads: &[(&str, String)]) {
+    println!("\nratios against hand-written structs of the spec's fields");
+    println!("(median of 41 interleaved rounds, measured after criterion's runs):");
     println!("| payload | operation | generated | documented fields only | Value |");
     println!("|---|---|---|---|---|");
-    for payload in ["documented", "200-attendees"] {
-        for op in ["deserialize", "serialize"] {
-            let group = format!("{payload}/{op}");
-            if let (Some(g), Some(h), Some(d), Some(v)) = (
-                mean(&group, "generated"),
-                mean(&group, "hand-written"),
-                mean(&group, "hand-written-documented-fields"),
-                mean(&group, "value"),
-            ) {
-                println!(
-                    "| {payload} | {op} | {:.2}x | {:.2}x | {:.2}x |",
-                    g / h,
-                    d / h,
-                    v / h
-                );
-            }
+    for (name, json) in payloads {
+        let json = json.as_str();
+        let iterations = if json.len() > 10_000 { 50 } else { 2_000 };
+        let de_generated = interleaved_ratio(
+            || {
+                drop(black_box(
+                    serde_json::from_str::<OnlineMeeting>(black_box(json)).unwrap(),
+                ))
+            },
+            || {
+                drop(black_box(
+                    serde_json::from_str::<same_fields::Meeting>(black_box(json)).unwrap(),
+                ))
+            },
+            iterations,
+        );
+        let de_documented = interleaved_ratio(
+            || {
+                drop(black_box(
+                    serde_json::from_str::<minimal::Meeting>(black_box(json)).unwrap(),
+                ))
+            },
+            || {
+                drop(black_box(
+                    serde_json::from_str::<same_fields::Meeting>(black_box(json)).unwrap(),
+                ))
+            },
+            iterations,
+        );
+        let de_value = interleaved_ratio(
+            || {
+                drop(black_box(
+                    serde_json::from_str::<Value>(black_box(json)).unwrap(),
+                ))
+            },
+            || {
+                drop(black_box(
+                    serde_json::from_str::<same_fields::Meeting>(black_box(json)).unwrap(),
+                ))
+            },
+            iterations,
+        );
+        println!(
+            "| {name} | deserialize | {de_generated:.2}x | {de_documented:.2}x | {de_value:.2}x |"
+        );
+
+        let generated: OnlineMeeting = serde_json::from_str(json).unwrap();
+        let same: same_fields::Meeting = serde_json::from_str(json).unwrap();
+        let documented: minimal::Meeting = serde_json::from_str(json).unwrap();
+        let value: Value = serde_json::from_str(json).unwrap();
+        let encode = |v: &dyn erased::Encode| drop(black_box(v.encode()));
+        let ser_generated = interleaved_ratio(|| encode(&generated), || encode(&same), iterations);
+        let ser_documented =
+            interleaved_ratio(|| encode(&documented), || encode(&same), iterations);
+        let ser_value = interleaved_ratio(|| encode(&value), || encode(&same), iterations);
+        println!(
+            "| {name} | serialize | {ser_generated:.2}x | {ser_documented:.2}x | {ser_value:.2}x |"
+        );
+    }
+}
+
+mod erased {
+    /// Lets one closure encode any of the compared types.
+    pub trait Encode {
+        fn encode(&self) -> Vec<u8>;
+    }
+    impl<T: serde::Serialize> Encode for T {
+        fn encode(&self) -> Vec<u8> {
+            serde_json::to_vec(self).unwrap()
         }
     }
 }
@@ -368,8 +438,10 @@ fn main() {
         .warm_up_time(Duration::from_secs(1))
         .measurement_time(Duration::from_secs(3))
         .configure_from_args();
-    bench_payload(&mut c, "documented", &documented());
-    bench_payload(&mut c, "200-attendees", &large());
+    let payloads = [("documented", documented()), ("200-attendees", large())];
+    for (name, json) in &payloads {
+        bench_payload(&mut c, name, json);
+    }
     c.final_summary();
-    print_ratios();
+    print_ratios(&payloads);
 }

@@ -76,8 +76,17 @@ fn json_value() -> impl Strategy<Value = Value> {
     })
 }
 
+/// 2,000 cases per property by default; `PROPTEST_CASES` overrides (an
+/// explicit `with_cases` would otherwise ignore the variable).
+fn cases() -> u32 {
+    std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(2_000)
+}
+
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(2_000))]
+    #![proptest_config(ProptestConfig::with_cases(cases()))]
 
     #[test]
     fn arbitrary_bytes_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..512)) {
