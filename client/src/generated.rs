@@ -50,7 +50,7 @@ pub mod types {
         )]
         pub toll_numbers: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
         #[serde(flatten)]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: AdditionalProperties,
     }
     impl AudioConferencing {
         pub fn builder() -> builder::AudioConferencing {
@@ -81,7 +81,7 @@ pub mod types {
             ::std::vec::Vec<::std::string::String>,
         >,
         #[serde(flatten)]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: AdditionalProperties,
     }
     impl BroadcastMeetingCaptionSettings {
         pub fn builder() -> builder::BroadcastMeetingCaptionSettings {
@@ -127,7 +127,7 @@ pub mod types {
         )]
         pub is_video_on_demand_enabled: ::std::option::Option<bool>,
         #[serde(flatten)]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: AdditionalProperties,
     }
     impl BroadcastMeetingSettings {
         pub fn builder() -> builder::BroadcastMeetingSettings {
@@ -156,7 +156,7 @@ pub mod types {
         )]
         pub thread_id: ::std::option::Option<::std::string::String>,
         #[serde(flatten)]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: AdditionalProperties,
     }
     impl ChatInfo {
         pub fn builder() -> builder::ChatInfo {
@@ -173,7 +173,7 @@ pub mod types {
         )]
         pub allow_text_only: ::std::option::Option<bool>,
         #[serde(flatten)]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: AdditionalProperties,
     }
     impl ChatRestrictions {
         pub fn builder() -> builder::ChatRestrictions {
@@ -202,7 +202,7 @@ pub mod types {
         )]
         pub video_teleconference_id: ::std::option::Option<::std::string::String>,
         #[serde(flatten)]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: AdditionalProperties,
     }
     impl CloudVideoInteropInfo {
         pub fn builder() -> builder::CloudVideoInteropInfo {
@@ -258,7 +258,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub target: ::std::option::Option<::std::string::String>,
         #[serde(flatten)]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: AdditionalProperties,
     }
     impl ErrorDetails {
         pub fn builder() -> builder::ErrorDetails {
@@ -278,7 +278,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub id: ::std::option::Option<::std::string::String>,
         #[serde(flatten)]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: AdditionalProperties,
     }
     impl Identity {
         pub fn builder() -> builder::Identity {
@@ -298,7 +298,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub user: ::std::option::Option<Identity>,
         #[serde(flatten)]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: AdditionalProperties,
     }
     impl IdentitySet {
         pub fn builder() -> builder::IdentitySet {
@@ -324,7 +324,7 @@ pub mod types {
         )]
         pub request_id: ::std::option::Option<::std::string::String>,
         #[serde(flatten)]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: AdditionalProperties,
     }
     impl InnerError {
         pub fn builder() -> builder::InnerError {
@@ -344,7 +344,7 @@ pub mod types {
         )]
         pub content_type: ::std::option::Option<crate::generated::types::BodyType>,
         #[serde(flatten)]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: AdditionalProperties,
     }
     impl ItemBody {
         pub fn builder() -> builder::ItemBody {
@@ -370,7 +370,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub passcode: ::std::option::Option<::std::string::String>,
         #[serde(flatten)]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: AdditionalProperties,
     }
     impl JoinMeetingIdSettings {
         pub fn builder() -> builder::JoinMeetingIdSettings {
@@ -390,7 +390,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub scope: ::std::option::Option<crate::generated::types::LobbyBypassScope>,
         #[serde(flatten)]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: AdditionalProperties,
     }
     impl LobbyBypassSettings {
         pub fn builder() -> builder::LobbyBypassSettings {
@@ -417,7 +417,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub target: ::std::option::Option<::std::string::String>,
         #[serde(flatten)]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: AdditionalProperties,
     }
     impl MainError {
         pub fn builder() -> builder::MainError {
@@ -437,7 +437,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub upn: ::std::option::Option<::std::string::String>,
         #[serde(flatten)]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: AdditionalProperties,
     }
     impl MeetingParticipantInfo {
         pub fn builder() -> builder::MeetingParticipantInfo {
@@ -460,7 +460,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub producers: ::std::option::Option<::std::vec::Vec<MeetingParticipantInfo>>,
         #[serde(flatten)]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: AdditionalProperties,
     }
     impl MeetingParticipants {
         pub fn builder() -> builder::MeetingParticipants {
@@ -472,7 +472,7 @@ pub mod types {
     pub struct OdataError {
         pub error: MainError,
         #[serde(flatten)]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: AdditionalProperties,
     }
     impl OdataError {
         pub fn builder() -> builder::OdataError {
@@ -794,7 +794,7 @@ pub mod types {
         )]
         pub watermark_protection: ::std::option::Option<WatermarkProtectionValues>,
         #[serde(flatten)]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: AdditionalProperties,
     }
     impl OnlineMeeting {
         pub fn builder() -> builder::OnlineMeeting {
@@ -811,7 +811,7 @@ pub mod types {
         )]
         pub sensitivity_label_id: ::std::option::Option<::std::string::String>,
         #[serde(flatten)]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: AdditionalProperties,
     }
     impl OnlineMeetingSensitivityLabelAssignment {
         pub fn builder() -> builder::OnlineMeetingSensitivityLabelAssignment {
@@ -834,7 +834,7 @@ pub mod types {
         )]
         pub is_enabled_for_video: ::std::option::Option<bool>,
         #[serde(flatten)]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: AdditionalProperties,
     }
     impl WatermarkProtectionValues {
         pub fn builder() -> builder::WatermarkProtectionValues {
@@ -995,7 +995,7 @@ pub mod types {
                     toll_free_numbers: value.toll_free_numbers?,
                     toll_number: value.toll_number?,
                     toll_numbers: value.toll_numbers?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -1008,7 +1008,7 @@ pub mod types {
                     toll_free_numbers: Ok(value.toll_free_numbers),
                     toll_number: Ok(value.toll_number),
                     toll_numbers: Ok(value.toll_numbers),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into()),
                 }
             }
         }
@@ -1111,7 +1111,7 @@ pub mod types {
                     is_caption_enabled: value.is_caption_enabled?,
                     spoken_language: value.spoken_language?,
                     translation_languages: value.translation_languages?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -1122,7 +1122,7 @@ pub mod types {
                     is_caption_enabled: Ok(value.is_caption_enabled),
                     spoken_language: Ok(value.spoken_language),
                     translation_languages: Ok(value.translation_languages),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into()),
                 }
             }
         }
@@ -1288,7 +1288,7 @@ pub mod types {
                         .is_question_and_answer_enabled?,
                     is_recording_enabled: value.is_recording_enabled?,
                     is_video_on_demand_enabled: value.is_video_on_demand_enabled?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -1304,7 +1304,7 @@ pub mod types {
                     ),
                     is_recording_enabled: Ok(value.is_recording_enabled),
                     is_video_on_demand_enabled: Ok(value.is_video_on_demand_enabled),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into()),
                 }
             }
         }
@@ -1400,7 +1400,7 @@ pub mod types {
                     message_id: value.message_id?,
                     reply_chain_message_id: value.reply_chain_message_id?,
                     thread_id: value.thread_id?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -1410,7 +1410,7 @@ pub mod types {
                     message_id: Ok(value.message_id),
                     reply_chain_message_id: Ok(value.reply_chain_message_id),
                     thread_id: Ok(value.thread_id),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into()),
                 }
             }
         }
@@ -1470,7 +1470,7 @@ pub mod types {
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     allow_text_only: value.allow_text_only?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -1478,7 +1478,7 @@ pub mod types {
             fn from(value: super::ChatRestrictions) -> Self {
                 Self {
                     allow_text_only: Ok(value.allow_text_only),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into()),
                 }
             }
         }
@@ -1577,7 +1577,7 @@ pub mod types {
                     more_info_web_url: value.more_info_web_url?,
                     tenant_key: value.tenant_key?,
                     video_teleconference_id: value.video_teleconference_id?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -1588,7 +1588,7 @@ pub mod types {
                     more_info_web_url: Ok(value.more_info_web_url),
                     tenant_key: Ok(value.tenant_key),
                     video_teleconference_id: Ok(value.video_teleconference_id),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into()),
                 }
             }
         }
@@ -1826,7 +1826,7 @@ pub mod types {
                     code: value.code?,
                     message: value.message?,
                     target: value.target?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -1836,7 +1836,7 @@ pub mod types {
                     code: Ok(value.code),
                     message: Ok(value.message),
                     target: Ok(value.target),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into()),
                 }
             }
         }
@@ -1910,7 +1910,7 @@ pub mod types {
                 Ok(Self {
                     display_name: value.display_name?,
                     id: value.id?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -1919,7 +1919,7 @@ pub mod types {
                 Self {
                     display_name: Ok(value.display_name),
                     id: Ok(value.id),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into()),
                 }
             }
         }
@@ -2013,7 +2013,7 @@ pub mod types {
                     application: value.application?,
                     device: value.device?,
                     user: value.user?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -2023,7 +2023,7 @@ pub mod types {
                     application: Ok(value.application),
                     device: Ok(value.device),
                     user: Ok(value.user),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into()),
                 }
             }
         }
@@ -2119,7 +2119,7 @@ pub mod types {
                     client_request_id: value.client_request_id?,
                     date: value.date?,
                     request_id: value.request_id?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -2129,7 +2129,7 @@ pub mod types {
                     client_request_id: Ok(value.client_request_id),
                     date: Ok(value.date),
                     request_id: Ok(value.request_id),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into()),
                 }
             }
         }
@@ -2207,7 +2207,7 @@ pub mod types {
                 Ok(Self {
                     content: value.content?,
                     content_type: value.content_type?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -2216,7 +2216,7 @@ pub mod types {
                 Self {
                     content: Ok(value.content),
                     content_type: Ok(value.content_type),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into()),
                 }
             }
         }
@@ -2315,7 +2315,7 @@ pub mod types {
                     is_passcode_required: value.is_passcode_required?,
                     join_meeting_id: value.join_meeting_id?,
                     passcode: value.passcode?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -2326,7 +2326,7 @@ pub mod types {
                     is_passcode_required: Ok(value.is_passcode_required),
                     join_meeting_id: Ok(value.join_meeting_id),
                     passcode: Ok(value.passcode),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into()),
                 }
             }
         }
@@ -2407,7 +2407,7 @@ pub mod types {
                 Ok(Self {
                     is_dial_in_bypass_enabled: value.is_dial_in_bypass_enabled?,
                     scope: value.scope?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -2416,7 +2416,7 @@ pub mod types {
                 Self {
                     is_dial_in_bypass_enabled: Ok(value.is_dial_in_bypass_enabled),
                     scope: Ok(value.scope),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into()),
                 }
             }
         }
@@ -2542,7 +2542,7 @@ pub mod types {
                     inner_error: value.inner_error?,
                     message: value.message?,
                     target: value.target?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -2554,7 +2554,7 @@ pub mod types {
                     inner_error: Ok(value.inner_error),
                     message: Ok(value.message),
                     target: Ok(value.target),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into()),
                 }
             }
         }
@@ -2651,7 +2651,7 @@ pub mod types {
                     identity: value.identity?,
                     role: value.role?,
                     upn: value.upn?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -2662,7 +2662,7 @@ pub mod types {
                     identity: Ok(value.identity),
                     role: Ok(value.role),
                     upn: Ok(value.upn),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into()),
                 }
             }
         }
@@ -2783,7 +2783,7 @@ pub mod types {
                     contributors: value.contributors?,
                     organizer: value.organizer?,
                     producers: value.producers?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -2794,7 +2794,7 @@ pub mod types {
                     contributors: Ok(value.contributors),
                     organizer: Ok(value.organizer),
                     producers: Ok(value.producers),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into()),
                 }
             }
         }
@@ -2849,7 +2849,7 @@ pub mod types {
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     error: value.error?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -2857,7 +2857,7 @@ pub mod types {
             fn from(value: super::OdataError) -> Self {
                 Self {
                     error: Ok(value.error),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into()),
                 }
             }
         }
@@ -3941,7 +3941,7 @@ pub mod types {
                     subject: value.subject?,
                     video_teleconference_id: value.video_teleconference_id?,
                     watermark_protection: value.watermark_protection?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -4008,7 +4008,7 @@ pub mod types {
                     subject: Ok(value.subject),
                     video_teleconference_id: Ok(value.video_teleconference_id),
                     watermark_protection: Ok(value.watermark_protection),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into()),
                 }
             }
         }
@@ -4069,7 +4069,7 @@ pub mod types {
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     sensitivity_label_id: value.sensitivity_label_id?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -4078,7 +4078,7 @@ pub mod types {
             fn from(value: super::OnlineMeetingSensitivityLabelAssignment) -> Self {
                 Self {
                     sensitivity_label_id: Ok(value.sensitivity_label_id),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into()),
                 }
             }
         }
@@ -4160,7 +4160,7 @@ pub mod types {
                     is_enabled_for_content_sharing: value
                         .is_enabled_for_content_sharing?,
                     is_enabled_for_video: value.is_enabled_for_video?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -4172,7 +4172,7 @@ pub mod types {
                         value.is_enabled_for_content_sharing,
                     ),
                     is_enabled_for_video: Ok(value.is_enabled_for_video),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into()),
                 }
             }
         }
@@ -5432,7 +5432,7 @@ Generated from `#/components/schemas/onlineMeetingType`. A value the spec does n
                     let mut field_5: ::std::option::Option<
                         ::std::option::Option<::std::vec::Vec<::std::string::String>>,
                     > = None;
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = AdditionalProperties::new();
                     while let Some(property) = map.next_key::<Property>()? {
                         match property {
                             Property::Field0 => {
@@ -5572,7 +5572,7 @@ Generated from `#/components/schemas/onlineMeetingType`. A value the spec does n
                     let mut field_2: ::std::option::Option<
                         ::std::option::Option<::std::vec::Vec<::std::string::String>>,
                     > = None;
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = AdditionalProperties::new();
                     while let Some(property) = map.next_key::<Property>()? {
                         match property {
                             Property::Field0 => {
@@ -5702,7 +5702,7 @@ Generated from `#/components/schemas/onlineMeetingType`. A value the spec does n
                     let mut field_5: ::std::option::Option<
                         ::std::option::Option<bool>,
                     > = None;
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = AdditionalProperties::new();
                     while let Some(property) = map.next_key::<Property>()? {
                         match property {
                             Property::Field0 => {
@@ -5846,7 +5846,7 @@ Generated from `#/components/schemas/onlineMeetingType`. A value the spec does n
                     let mut field_2: ::std::option::Option<
                         ::std::option::Option<::std::string::String>,
                     > = None;
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = AdditionalProperties::new();
                     while let Some(property) = map.next_key::<Property>()? {
                         match property {
                             Property::Field0 => {
@@ -5947,7 +5947,7 @@ Generated from `#/components/schemas/onlineMeetingType`. A value the spec does n
                     let mut field_0: ::std::option::Option<
                         ::std::option::Option<bool>,
                     > = None;
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = AdditionalProperties::new();
                     while let Some(property) = map.next_key::<Property>()? {
                         match property {
                             Property::Field0 => {
@@ -6042,7 +6042,7 @@ Generated from `#/components/schemas/onlineMeetingType`. A value the spec does n
                     let mut field_2: ::std::option::Option<
                         ::std::option::Option<::std::string::String>,
                     > = None;
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = AdditionalProperties::new();
                     while let Some(property) = map.next_key::<Property>()? {
                         match property {
                             Property::Field0 => {
@@ -6151,7 +6151,7 @@ Generated from `#/components/schemas/onlineMeetingType`. A value the spec does n
                     let mut field_2: ::std::option::Option<
                         ::std::option::Option<::std::string::String>,
                     > = None;
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = AdditionalProperties::new();
                     while let Some(property) = map.next_key::<Property>()? {
                         match property {
                             Property::Field0 => {
@@ -6257,7 +6257,7 @@ Generated from `#/components/schemas/onlineMeetingType`. A value the spec does n
                     let mut field_1: ::std::option::Option<
                         ::std::option::Option<::std::string::String>,
                     > = None;
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = AdditionalProperties::new();
                     while let Some(property) = map.next_key::<Property>()? {
                         match property {
                             Property::Field0 => {
@@ -6359,7 +6359,7 @@ Generated from `#/components/schemas/onlineMeetingType`. A value the spec does n
                     let mut field_2: ::std::option::Option<
                         ::std::option::Option<Identity>,
                     > = None;
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = AdditionalProperties::new();
                     while let Some(property) = map.next_key::<Property>()? {
                         match property {
                             Property::Field0 => {
@@ -6468,7 +6468,7 @@ Generated from `#/components/schemas/onlineMeetingType`. A value the spec does n
                     let mut field_2: ::std::option::Option<
                         ::std::option::Option<::std::string::String>,
                     > = None;
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = AdditionalProperties::new();
                     while let Some(property) = map.next_key::<Property>()? {
                         match property {
                             Property::Field0 => {
@@ -6574,7 +6574,7 @@ Generated from `#/components/schemas/onlineMeetingType`. A value the spec does n
                     let mut field_1: ::std::option::Option<
                         ::std::option::Option<crate::generated::types::BodyType>,
                     > = None;
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = AdditionalProperties::new();
                     while let Some(property) = map.next_key::<Property>()? {
                         match property {
                             Property::Field0 => {
@@ -6676,7 +6676,7 @@ Generated from `#/components/schemas/onlineMeetingType`. A value the spec does n
                     let mut field_2: ::std::option::Option<
                         ::std::option::Option<::std::string::String>,
                     > = None;
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = AdditionalProperties::new();
                     while let Some(property) = map.next_key::<Property>()? {
                         match property {
                             Property::Field0 => {
@@ -6782,7 +6782,7 @@ Generated from `#/components/schemas/onlineMeetingType`. A value the spec does n
                     let mut field_1: ::std::option::Option<
                         ::std::option::Option<crate::generated::types::LobbyBypassScope>,
                     > = None;
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = AdditionalProperties::new();
                     while let Some(property) = map.next_key::<Property>()? {
                         match property {
                             Property::Field0 => {
@@ -6890,7 +6890,7 @@ Generated from `#/components/schemas/onlineMeetingType`. A value the spec does n
                     let mut field_4: ::std::option::Option<
                         ::std::option::Option<::std::string::String>,
                     > = None;
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = AdditionalProperties::new();
                     while let Some(property) = map.next_key::<Property>()? {
                         match property {
                             Property::Field0 => {
@@ -7017,7 +7017,7 @@ Generated from `#/components/schemas/onlineMeetingType`. A value the spec does n
                     let mut field_2: ::std::option::Option<
                         ::std::option::Option<::std::string::String>,
                     > = None;
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = AdditionalProperties::new();
                     while let Some(property) = map.next_key::<Property>()? {
                         match property {
                             Property::Field0 => {
@@ -7129,7 +7129,7 @@ Generated from `#/components/schemas/onlineMeetingType`. A value the spec does n
                     let mut field_3: ::std::option::Option<
                         ::std::option::Option<::std::vec::Vec<MeetingParticipantInfo>>,
                     > = None;
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = AdditionalProperties::new();
                     while let Some(property) = map.next_key::<Property>()? {
                         match property {
                             Property::Field0 => {
@@ -7239,7 +7239,7 @@ Generated from `#/components/schemas/onlineMeetingType`. A value the spec does n
                     A: ::serde::de::MapAccess<'de>,
                 {
                     let mut field_0: ::std::option::Option<MainError> = None;
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = AdditionalProperties::new();
                     while let Some(property) = map.next_key::<Property>()? {
                         match property {
                             Property::Field0 => {
@@ -7580,7 +7580,7 @@ Generated from `#/components/schemas/onlineMeetingType`. A value the spec does n
                     let mut field_49: ::std::option::Option<
                         ::std::option::Option<WatermarkProtectionValues>,
                     > = None;
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = AdditionalProperties::new();
                     while let Some(property) = map.next_key::<Property>()? {
                         match property {
                             Property::Field0 => {
@@ -8124,7 +8124,7 @@ Generated from `#/components/schemas/onlineMeetingType`. A value the spec does n
                     let mut field_0: ::std::option::Option<
                         ::std::option::Option<::std::string::String>,
                     > = None;
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = AdditionalProperties::new();
                     while let Some(property) = map.next_key::<Property>()? {
                         match property {
                             Property::Field0 => {
@@ -8214,7 +8214,7 @@ Generated from `#/components/schemas/onlineMeetingType`. A value the spec does n
                     let mut field_1: ::std::option::Option<
                         ::std::option::Option<bool>,
                     > = None;
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = AdditionalProperties::new();
                     while let Some(property) = map.next_key::<Property>()? {
                         match property {
                             Property::Field0 => {
@@ -8249,6 +8249,110 @@ Generated from `#/components/schemas/onlineMeetingType`. A value the spec does n
                 }
             }
             deserializer.deserialize_map(ObjectVisitor)
+        }
+    }
+    /// Properties of an object that the spec does not name, kept exactly
+    /// as Graph sent them. It reads like a `serde_json::Map` (it derefs
+    /// to one) and allocates only when a property arrives.
+    #[derive(Clone, Default)]
+    pub struct AdditionalProperties(
+        ::std::option::Option<
+            ::std::boxed::Box<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
+        >,
+    );
+    impl AdditionalProperties {
+        /// No properties.
+        pub fn new() -> Self {
+            Self(None)
+        }
+        /// Adds or replaces a property, returning the old value.
+        pub fn insert(
+            &mut self,
+            name: ::std::string::String,
+            value: ::serde_json::Value,
+        ) -> ::std::option::Option<::serde_json::Value> {
+            self.0
+                .get_or_insert_with(::std::default::Default::default)
+                .insert(name, value)
+        }
+        /// The properties as a map.
+        pub fn into_map(
+            self,
+        ) -> ::serde_json::Map<::std::string::String, ::serde_json::Value> {
+            self.0.map(|map| *map).unwrap_or_default()
+        }
+    }
+    impl ::std::ops::Deref for AdditionalProperties {
+        type Target = ::serde_json::Map<::std::string::String, ::serde_json::Value>;
+        fn deref(&self) -> &Self::Target {
+            static EMPTY: ::std::sync::OnceLock<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            > = ::std::sync::OnceLock::new();
+            match &self.0 {
+                Some(map) => map,
+                None => EMPTY.get_or_init(::serde_json::Map::new),
+            }
+        }
+    }
+    impl ::std::ops::DerefMut for AdditionalProperties {
+        fn deref_mut(&mut self) -> &mut Self::Target {
+            self.0.get_or_insert_with(::std::default::Default::default)
+        }
+    }
+    impl ::std::cmp::PartialEq for AdditionalProperties {
+        fn eq(&self, other: &Self) -> bool {
+            **self == **other
+        }
+    }
+    impl ::std::fmt::Debug for AdditionalProperties {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            ::std::fmt::Debug::fmt(&**self, f)
+        }
+    }
+    impl<'a> ::std::iter::IntoIterator for &'a AdditionalProperties {
+        type Item = (&'a ::std::string::String, &'a ::serde_json::Value);
+        type IntoIter = ::serde_json::map::Iter<'a>;
+        fn into_iter(self) -> Self::IntoIter {
+            ::std::ops::Deref::deref(self).iter()
+        }
+    }
+    impl ::std::convert::From<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    > for AdditionalProperties {
+        fn from(
+            map: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        ) -> Self {
+            if map.is_empty() {
+                Self(None)
+            } else {
+                Self(Some(::std::boxed::Box::new(map)))
+            }
+        }
+    }
+    impl ::std::convert::From<AdditionalProperties>
+    for ::serde_json::Map<::std::string::String, ::serde_json::Value> {
+        fn from(properties: AdditionalProperties) -> Self {
+            properties.into_map()
+        }
+    }
+    impl ::serde::Serialize for AdditionalProperties {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::serde::Serialize::serialize(&**self, serializer)
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for AdditionalProperties {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let map: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde::Deserialize::deserialize(
+                deserializer,
+            )?;
+            Ok(Self::from(map))
         }
     }
 }

@@ -108,7 +108,9 @@ fn summarize(item: &syn::Item) -> Option<TypeSummary> {
                 syn::Fields::Unnamed(unnamed) => unnamed
                     .unnamed
                     .iter()
-                    .map(|field| format!("0: {}", tidy(field.ty.to_token_stream())))
+                    .enumerate()
+                    .filter(|(_, field)| matches!(field.vis, syn::Visibility::Public(_)))
+                    .map(|(i, field)| format!("{i}: {}", tidy(field.ty.to_token_stream())))
                     .collect(),
                 syn::Fields::Unit => Vec::new(),
             };

@@ -102,6 +102,8 @@ async fn distinct(client: &reqwest::Client, url: &str) -> Result<(usize, HashSet
 async fn main() -> Result<()> {
     let server = MockServer::start(MockConfig::default()).await?;
     let url = format!("{}/beta/me/onlineMeetings/createOrGet", server.base_url());
+    // Within the workspace reqwest's rustls has no default provider.
+    let _ = rustls::crypto::ring::default_provider().install_default();
     let client = reqwest::Client::builder()
         .timeout(Duration::from_secs(30))
         .pool_max_idle_per_host(CONTENDED_CALLS)

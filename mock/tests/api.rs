@@ -10,6 +10,14 @@ use reqwest::header::{AUTHORIZATION, CONTENT_TYPE};
 use reqwest::{Client, Response, StatusCode};
 use serde_json::{Value, json};
 
+/// A plain reqwest client. The workspace turns on reqwest's rustls without a
+/// default crypto provider (the Graph client configures ring itself), so a
+/// plain client needs one installed; once per process is enough.
+fn http_client() -> Client {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    Client::new()
+}
+
 const ALICE: &str = "alice@contoso.com";
 
 async fn start() -> MockServer {
@@ -22,7 +30,7 @@ async fn start_with(config: MockConfig) -> MockServer {
 
 /// POSTs `body` as JSON with a bearer token (none when `token` is None).
 async fn post(server: &MockServer, path: &str, token: Option<&str>, body: &Value) -> Response {
-    let mut request = Client::new()
+    let mut request = http_client()
         .post(format!("{}{path}", server.base_url()))
         .json(body);
     if let Some(token) = token {
@@ -37,7 +45,7 @@ async fn post_raw(
     headers: &[(&str, &str)],
     body: impl Into<reqwest::Body>,
 ) -> Response {
-    let mut request = Client::new()
+    let mut request = http_client()
         .post(format!("{}{path}", server.base_url()))
         .body(body);
     for (name, value) in headers {
@@ -548,7 +556,7 @@ async fn malformed_requests_are_rejected() {
 #[tokio::test]
 async fn unknown_routes_and_methods_get_graph_errors() {
     let server = start().await;
-    let client = Client::new();
+    let client = http_client();
     let base = server.base_url();
 
     for path in [
@@ -595,7 +603,7 @@ async fn unknown_routes_and_methods_get_graph_errors() {
 async fn request_ids_are_new_and_client_request_ids_are_echoed() {
     let server = start().await;
     let path = "/me/onlineMeetings/createOrGet";
-    let client = Client::new();
+    let client = http_client();
     let send = |client_request_id: Option<&'static str>, body: &'static str| {
         let mut request = client
             .post(format!("{}{path}", server.base_url()))
@@ -736,7 +744,7 @@ async fn a_bad_retry_after_is_refused_at_start() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn concurrent_calls_with_one_key_create_exactly_one_meeting() {
     let server = start().await;
-    let client = Client::new();
+    let client = http_client();
     let url = format!("{}/beta/me/onlineMeetings/createOrGet", server.base_url());
 
     let calls: Vec<_> = (0..200)
@@ -788,7 +796,7 @@ async fn shutdown_stops_the_server() {
     .await;
     assert_eq!(response.status(), StatusCode::CREATED);
     server.shutdown().await.unwrap();
-    let after = Client::new()
+    let after = http_client()
         .post(format!("{base}/me/onlineMeetings/createOrGet"))
         .send()
         .await;
