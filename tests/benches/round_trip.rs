@@ -12,7 +12,6 @@ use std::time::{Duration, Instant};
 use criterion::{Criterion, Throughput};
 use graph_online_meetings::{MeetingRequest, OnlineMeetingsClient, types::OnlineMeeting};
 use graph_online_meetings_mock::{MockConfig, MockServer};
-use serde_json::Value;
 
 const TOKEN: &str = "bench@contoso.com";
 const CONCURRENCY: usize = 64;
@@ -146,44 +145,99 @@ fn main() {
     });
     throughput.finish();
     c.final_summary();
-    print_ratios();
+    let latency = interleaved_latency(&runtime, &client, &bare);
+    let throughput = interleaved_throughput(&runtime, &client, &bare);
+    print_ratios(latency, throughput);
     runtime.block_on(server.shutdown()).unwrap();
 }
 
-fn print_ratios() {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/criterion");
-    let median = |group: &str, function: &str| -> Option<f64> {
-        let path = root
-            .join(group.replace('/', "_"))
-            .join(function)
-            .join("new/estimates.json");
-        let v: Value = serde_json::from_str(&std::fs::read_to_string(path).ok()?).ok()?;
-        v["median"]["point_estimate"].as_f64()
-    };
-    println!("\nclient against bare reqwest + serde_json (medians of this run):");
-    println!("| measure | client | bare | ratio |");
+/// Median per-call latency of each side, from alternating rounds of calls
+/// (the order flips every round), so both see the same machine conditions.
+fn interleaved_latency(
+    runtime: &tokio::runtime::Runtime,
+    client: &OnlineMeetingsClient,
+    bare: &Bare,
+) -> (f64, f64) {
+    let (mut ours, mut theirs) = (Vec::new(), Vec::new());
+    for round in 0..41 {
+        for side in [round % 2, 1 - round % 2] {
+            for _ in 0..100 {
+                let started = Instant::now();
+                if side == 0 {
+                    black_box(runtime.block_on(client_call(client, "bench-meeting")));
+                    ours.push(started.elapsed().as_secs_f64());
+                } else {
+                    black_box(runtime.block_on(bare.call("bench-meeting")));
+                    theirs.push(started.elapsed().as_secs_f64());
+                }
+            }
+        }
+    }
+    (median(&mut ours), median(&mut theirs))
+}
+
+/// Calls per second with 64 concurrent tasks, in alternating rounds; returns
+/// the median rate of each side.
+fn interleaved_throughput(
+    runtime: &tokio::runtime::Runtime,
+    client: &OnlineMeetingsClient,
+    bare: &std::sync::Arc<Bare>,
+) -> (f64, f64) {
+    let calls = (CONCURRENCY * CALLS_PER_TASK) as f64;
+    let (mut ours, mut theirs) = (Vec::new(), Vec::new());
+    for round in 0..21 {
+        for side in [round % 2, 1 - round % 2] {
+            let started = Instant::now();
+            runtime.block_on(async {
+                let tasks: Vec<_> = (0..CONCURRENCY)
+                    .map(|_| {
+                        let client = client.clone();
+                        let bare = std::sync::Arc::clone(bare);
+                        tokio::spawn(async move {
+                            for _ in 0..CALLS_PER_TASK {
+                                if side == 0 {
+                                    black_box(client_call(&client, "bench-meeting").await);
+                                } else {
+                                    black_box(bare.call("bench-meeting").await);
+                                }
+                            }
+                        })
+                    })
+                    .collect();
+                for task in tasks {
+                    task.await.unwrap();
+                }
+            });
+            let rate = calls / started.elapsed().as_secs_f64();
+            if side == 0 {
+                ours.push(rate)
+            } else {
+                theirs.push(rate)
+            }
+        }
+    }
+    (median(&mut ours), median(&mut theirs))
+}
+
+fn median(samples: &mut [f64]) -> f64 {
+    samples.sort_by(f64::total_cmp);
+    samples[samples.len() / 2]
+}
+
+fn print_ratios(latency: (f64, f64), throughput: (f64, f64)) {
+    println!("\nclient against bare reqwest + serde_json (interleaved rounds, this run):");
+    println!("| measure | client | bare | client/bare |");
     println!("|---|---|---|---|");
-    if let (Some(c), Some(b)) = (
-        median("round-trip/latency", "client"),
-        median("round-trip/latency", "bare-reqwest"),
-    ) {
-        println!(
-            "| latency per call | {:.1} µs | {:.1} µs | {:.3}x |",
-            c / 1e3,
-            b / 1e3,
-            c / b
-        );
-    }
-    if let (Some(c), Some(b)) = (
-        median("round-trip/64-tasks", "client"),
-        median("round-trip/64-tasks", "bare-reqwest"),
-    ) {
-        let calls = (CONCURRENCY * CALLS_PER_TASK) as f64;
-        println!(
-            "| throughput, 64 tasks | {:.0} calls/s | {:.0} calls/s | {:.3}x |",
-            calls / (c / 1e9),
-            calls / (b / 1e9),
-            b / c
-        );
-    }
+    let (ours, theirs) = latency;
+    println!(
+        "| median latency (41 rounds of 100 calls each) | {:.1} µs | {:.1} µs | {:.3}x |",
+        ours * 1e6,
+        theirs * 1e6,
+        ours / theirs
+    );
+    let (ours, theirs) = throughput;
+    println!(
+        "| throughput, 64 tasks (median of 21 rounds) | {ours:.0} calls/s | {theirs:.0} calls/s | {:.3}x |",
+        ours / theirs
+    );
 }
