@@ -440,6 +440,8 @@ impl<'a> CreateOrGet<'a> {
             .client_request_id
             .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
         let record = Arc::new(Mutex::new(CallRecord::default()));
+        // The generated call's future is large; boxing it keeps this one
+        // (and every move of it) small.
         let result = match self.target {
             Target::Me => {
                 let call = generated
@@ -447,7 +449,7 @@ impl<'a> CreateOrGet<'a> {
                     .client_request_id(client_request_id.as_str())
                     .body(body)
                     .send();
-                CALL.scope(Arc::clone(&record), call).await
+                CALL.scope(Arc::clone(&record), Box::pin(call)).await
             }
             Target::User(user_id) => {
                 if user_id.trim().is_empty() {
@@ -459,11 +461,17 @@ impl<'a> CreateOrGet<'a> {
                     .client_request_id(client_request_id.as_str())
                     .body(body)
                     .send();
-                CALL.scope(Arc::clone(&record), call).await
+                CALL.scope(Arc::clone(&record), Box::pin(call)).await
             }
         };
         let record = std::mem::take(&mut *record.lock().unwrap_or_else(|p| p.into_inner()));
-        finish(result, record).await
+        match result {
+            // The only outcome that still reads from the network.
+            Err(progenitor_client::Error::UnexpectedResponse(response)) => {
+                Err(unexpected_status(response).await)
+            }
+            other => finish(other, record),
+        }
     }
 }
 
@@ -476,7 +484,7 @@ impl<'a> IntoFuture for CreateOrGet<'a> {
     }
 }
 
-async fn finish(
+fn finish(
     result: Result<
         progenitor_client::ResponseValue<types::OnlineMeeting>,
         progenitor_client::Error<types::OdataError>,
@@ -488,7 +496,7 @@ async fn finish(
         Ok(value) => {
             let status = value.status();
             let headers = value.headers().clone();
-            let meeting = value.into_inner();
+            let meeting = Box::new(value.into_inner());
             let outcome = if status == StatusCode::CREATED {
                 Outcome::Created(meeting)
             } else {
@@ -517,18 +525,11 @@ async fn finish(
             body,
             source,
         }),
-        Err(Raw::UnexpectedResponse(response)) => {
-            let status = response.status();
-            let request_id = header_text(response.headers(), &REQUEST_ID);
-            match response.bytes().await {
-                Ok(body) => Err(Error::UnexpectedStatus {
-                    status,
-                    request_id,
-                    body,
-                }),
-                Err(e) => Err(transport(e)),
-            }
-        }
+        Err(Raw::UnexpectedResponse(response)) => Err(Error::UnexpectedStatus {
+            status: response.status(),
+            request_id: header_text(response.headers(), &REQUEST_ID),
+            body: bytes::Bytes::new(),
+        }),
         Err(Raw::CommunicationError(e) | Raw::ResponseBodyError(e) | Raw::InvalidUpgrade(e)) => {
             Err(transport(e))
         }
@@ -537,6 +538,20 @@ async fn finish(
             None => Error::Config(message),
         }),
         Err(Raw::InvalidRequest(message)) => Err(Error::Config(message)),
+    }
+}
+
+/// A status the spec does not declare, with its body read in full.
+async fn unexpected_status(response: reqwest::Response) -> Error {
+    let status = response.status();
+    let request_id = header_text(response.headers(), &REQUEST_ID);
+    match response.bytes().await {
+        Ok(body) => Error::UnexpectedStatus {
+            status,
+            request_id,
+            body,
+        },
+        Err(e) => transport(e),
     }
 }
 

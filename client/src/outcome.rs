@@ -5,14 +5,16 @@ use reqwest::header::HeaderMap;
 
 use crate::types::OnlineMeeting;
 
-/// Created (201) or found (200). Both carry the whole meeting.
+/// Created (201) or found (200). Both carry the whole meeting, boxed: it is
+/// large (about 1.5 KB), and a box keeps every later move of the outcome a
+/// pointer copy.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Outcome {
     /// Graph created the meeting on this call.
-    Created(OnlineMeeting),
+    Created(Box<OnlineMeeting>),
     /// A meeting already existed under the externalId; it is returned
     /// unchanged and the call's other fields were ignored.
-    Existing(OnlineMeeting),
+    Existing(Box<OnlineMeeting>),
 }
 
 impl Outcome {
@@ -26,7 +28,7 @@ impl Outcome {
     /// The meeting, owned.
     pub fn into_meeting(self) -> OnlineMeeting {
         match self {
-            Outcome::Created(m) | Outcome::Existing(m) => m,
+            Outcome::Created(m) | Outcome::Existing(m) => *m,
         }
     }
 
