@@ -7,9 +7,9 @@
 //! other properties", so both are repaired here, on the syntax tree, rather
 //! than by editing the generated file.
 
-use syn::{Expr, Fields, ImplItem, Item, ItemStruct, Type};
+use syn::{Expr, Fields, ImplItem, Item, ItemStruct};
 
-use crate::open_objects::{EXTRA_FIELD, has_flattened_extra};
+use crate::open_objects::{EXTRA_FIELD, has_flattened_extra, is_option};
 
 pub(crate) fn apply(file: &mut syn::File) {
     let Some(types) = module_items(&mut file.items, "types") else {
@@ -23,13 +23,16 @@ pub(crate) fn apply(file: &mut syn::File) {
             add_default_derive(s);
         }
     }
-    crate::open_objects::apply(types);
+    let open_objects = crate::open_objects::apply(types);
     if let Some(builders) = module_items(types, "builder") {
         for item in builders.iter_mut() {
             if let Item::Impl(imp) = item
                 && is_default_impl(imp)
             {
                 make_extra_default_ok(imp);
+            }
+            if open_objects {
+                crate::open_objects::convert_in_builders(item);
             }
         }
     }
@@ -50,10 +53,6 @@ fn every_field_is_optional(s: &ItemStruct) -> bool {
         .named
         .iter()
         .all(|f| f.ident.as_ref().is_some_and(|i| i == EXTRA_FIELD) || is_option(&f.ty))
-}
-
-fn is_option(ty: &Type) -> bool {
-    matches!(ty, Type::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == "Option"))
 }
 
 fn add_default_derive(s: &mut ItemStruct) {

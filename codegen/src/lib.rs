@@ -79,8 +79,18 @@ pub fn load_spec(spec_text: &str, display_path: &str) -> Result<LoadedSpec, Code
     let json: serde_json::Value =
         serde_saphyr::from_str(spec_text).map_err(|e| err(ErrorKind::Yaml(yaml_error(&e))))?;
     checks::check(&json).map_err(err)?;
-    let openapi: openapiv3::OpenAPI = serde_saphyr::from_str(spec_text)
-        .map_err(|e| err(ErrorKind::NotOpenApi(yaml_error(&e))))?;
+    // Read the tree already parsed; only a failure goes back to the YAML,
+    // whose error carries the line and column.
+    let openapi = match <openapiv3::OpenAPI as serde::Deserialize>::deserialize(&json) {
+        Ok(openapi) => openapi,
+        Err(from_tree) => {
+            let message = match serde_saphyr::from_str::<openapiv3::OpenAPI>(spec_text) {
+                Err(e) => yaml_error(&e),
+                Ok(_) => from_tree.to_string(),
+            };
+            return Err(err(ErrorKind::NotOpenApi(message)));
+        }
+    };
     let open_enums = open_enums::collect(&json);
     Ok(LoadedSpec {
         openapi,

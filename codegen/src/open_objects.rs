@@ -21,8 +21,11 @@ use syn::{Fields, Item, ItemStruct};
 /// Field name typify gives the flattened map of unknown properties.
 pub(crate) const EXTRA_FIELD: &str = "extra";
 
-pub(crate) fn apply(types: &mut Vec<Item>) {
+/// Rewrites the open objects of the `types` module; returns whether any was
+/// rewritten, in which case the builders need [`convert_in_builders`].
+pub(crate) fn apply(types: &mut Vec<Item>) -> bool {
     let mut impls = Vec::new();
+    let mut retyped = false;
     for item in types.iter_mut() {
         let Item::Struct(s) = item else { continue };
         if !has_flattened_extra(s) {
@@ -35,26 +38,22 @@ pub(crate) fn apply(types: &mut Vec<Item>) {
         // serde's derive (kept for shapes the impl does not mirror) reads a
         // flattened AdditionalProperties just as well.
         retype_extra(s);
+        retyped = true;
     }
-    if impls.is_empty() {
-        return;
+    if retyped {
+        impls.push(additional_properties_type());
     }
-    impls.push(additional_properties_type());
     for tokens in impls {
         if let Ok(file) = syn::parse2::<syn::File>(tokens) {
             types.extend(file.items);
         }
     }
-    for item in types.iter_mut() {
-        if let Item::Mod(m) = item
-            && m.ident == "builder"
-            && let Some((_, items)) = m.content.as_mut()
-        {
-            for item in items.iter_mut() {
-                syn::visit_mut::VisitMut::visit_item_mut(&mut BuilderConversions, item);
-            }
-        }
-    }
+    retyped
+}
+
+/// The builders keep a plain map; converts at their two boundaries.
+pub(crate) fn convert_in_builders(item: &mut Item) {
+    syn::visit_mut::VisitMut::visit_item_mut(&mut BuilderConversions, item);
 }
 
 fn retype_extra(s: &mut ItemStruct) {
@@ -239,7 +238,7 @@ fn serde_flags(field: &syn::Field) -> SerdeFlags {
     flags
 }
 
-fn is_option(ty: &syn::Type) -> bool {
+pub(crate) fn is_option(ty: &syn::Type) -> bool {
     matches!(ty, syn::Type::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == "Option"))
 }
 
