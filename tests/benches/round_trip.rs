@@ -96,53 +96,18 @@ fn main() {
     let mut throughput = c.benchmark_group("round-trip/64-tasks");
     throughput.throughput(Throughput::Elements((CONCURRENCY * CALLS_PER_TASK) as u64));
     throughput.sample_size(20);
-    throughput.bench_function("client", |b| {
-        b.iter_custom(|rounds| {
-            let started = Instant::now();
-            for _ in 0..rounds {
-                runtime.block_on(async {
-                    let tasks: Vec<_> = (0..CONCURRENCY)
-                        .map(|_| {
-                            let client = client.clone();
-                            tokio::spawn(async move {
-                                for _ in 0..CALLS_PER_TASK {
-                                    black_box(client_call(&client, "bench-meeting").await);
-                                }
-                            })
-                        })
-                        .collect();
-                    for task in tasks {
-                        task.await.unwrap();
-                    }
-                });
-            }
-            started.elapsed()
-        })
-    });
     let bare = std::sync::Arc::new(bare);
-    throughput.bench_function("bare-reqwest", |b| {
-        b.iter_custom(|rounds| {
-            let started = Instant::now();
-            for _ in 0..rounds {
-                runtime.block_on(async {
-                    let tasks: Vec<_> = (0..CONCURRENCY)
-                        .map(|_| {
-                            let bare = std::sync::Arc::clone(&bare);
-                            tokio::spawn(async move {
-                                for _ in 0..CALLS_PER_TASK {
-                                    black_box(bare.call("bench-meeting").await);
-                                }
-                            })
-                        })
-                        .collect();
-                    for task in tasks {
-                        task.await.unwrap();
-                    }
-                });
-            }
-            started.elapsed()
-        })
-    });
+    for (name, side) in [("client", Side::Client), ("bare-reqwest", Side::Bare)] {
+        throughput.bench_function(name, |b| {
+            b.iter_custom(|rounds| {
+                let started = Instant::now();
+                for _ in 0..rounds {
+                    runtime.block_on(concurrent_calls(side, &client, &bare));
+                }
+                started.elapsed()
+            })
+        });
+    }
     throughput.finish();
     c.final_summary();
     let latency = interleaved_latency(&runtime, &client, &bare);
@@ -176,6 +141,35 @@ fn interleaved_latency(
     (median(&mut ours), median(&mut theirs))
 }
 
+#[derive(Clone, Copy, PartialEq)]
+enum Side {
+    Client,
+    Bare,
+}
+
+/// 64 tasks, each making `CALLS_PER_TASK` calls one after the other.
+async fn concurrent_calls(side: Side, client: &OnlineMeetingsClient, bare: &std::sync::Arc<Bare>) {
+    let tasks: Vec<_> = (0..CONCURRENCY)
+        .map(|_| {
+            let client = client.clone();
+            let bare = std::sync::Arc::clone(bare);
+            tokio::spawn(async move {
+                for _ in 0..CALLS_PER_TASK {
+                    match side {
+                        Side::Client => {
+                            drop(black_box(client_call(&client, "bench-meeting").await))
+                        }
+                        Side::Bare => drop(black_box(bare.call("bench-meeting").await)),
+                    }
+                }
+            })
+        })
+        .collect();
+    for task in tasks {
+        task.await.unwrap();
+    }
+}
+
 /// Calls per second with 64 concurrent tasks, in alternating rounds; returns
 /// the median rate of each side.
 fn interleaved_throughput(
@@ -186,33 +180,18 @@ fn interleaved_throughput(
     let calls = (CONCURRENCY * CALLS_PER_TASK) as f64;
     let (mut ours, mut theirs) = (Vec::new(), Vec::new());
     for round in 0..21 {
-        for side in [round % 2, 1 - round % 2] {
+        let order = if round % 2 == 0 {
+            [Side::Client, Side::Bare]
+        } else {
+            [Side::Bare, Side::Client]
+        };
+        for side in order {
             let started = Instant::now();
-            runtime.block_on(async {
-                let tasks: Vec<_> = (0..CONCURRENCY)
-                    .map(|_| {
-                        let client = client.clone();
-                        let bare = std::sync::Arc::clone(bare);
-                        tokio::spawn(async move {
-                            for _ in 0..CALLS_PER_TASK {
-                                if side == 0 {
-                                    black_box(client_call(&client, "bench-meeting").await);
-                                } else {
-                                    black_box(bare.call("bench-meeting").await);
-                                }
-                            }
-                        })
-                    })
-                    .collect();
-                for task in tasks {
-                    task.await.unwrap();
-                }
-            });
+            runtime.block_on(concurrent_calls(side, client, bare));
             let rate = calls / started.elapsed().as_secs_f64();
-            if side == 0 {
-                ours.push(rate)
-            } else {
-                theirs.push(rate)
+            match side {
+                Side::Client => ours.push(rate),
+                Side::Bare => theirs.push(rate),
             }
         }
     }
