@@ -2,16 +2,17 @@
 //! hooks that add auth, correlation and retries to every generated call, and
 //! the created-or-existing outcome.
 
+use std::cell::RefCell;
 use std::fmt;
 use std::future::IntoFuture;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
 use reqwest::StatusCode;
 use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderName, HeaderValue};
 
-use crate::auth::{BoxFuture, StaticToken, TokenError, TokenSource};
+use crate::auth::{AccessToken, BoxFuture, TokenError, TokenSource};
 use crate::error::{Error, GraphError, ValidationError};
 use crate::generated;
 use crate::outcome::{MeetingResponse, Outcome};
@@ -32,15 +33,30 @@ const INCLUDE_UNKNOWN_ENUM_MEMBERS: &str = "include-unknown-enum-members";
 /// What the generated client carries for the hooks: shared, cheap to clone.
 #[derive(Clone)]
 pub struct ClientState {
-    token_source: Arc<dyn TokenSource>,
+    credentials: Credentials,
     retry: RetryPolicy,
     include_unknown_enum_members: bool,
+}
+
+/// Where the `Authorization` header comes from.
+#[derive(Clone)]
+enum Credentials {
+    /// A fixed token's header, built once by [`ClientBuilder::build`].
+    Fixed(HeaderValue),
+    /// Asked before every call.
+    Source(Arc<dyn TokenSource>),
+}
+
+fn bearer_header(secret: &str) -> Option<HeaderValue> {
+    let mut value = HeaderValue::from_str(&format!("Bearer {secret}")).ok()?;
+    value.set_sensitive(true);
+    Some(value)
 }
 
 impl fmt::Debug for ClientState {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientState")
-            .field("token_source", &"<redacted>")
+            .field("credentials", &"<redacted>")
             .field("retry", &self.retry)
             .field(
                 "include_unknown_enum_members",
@@ -53,23 +69,21 @@ impl fmt::Debug for ClientState {
 /// Per-call facts the hooks record for the outcome and the error.
 #[derive(Default)]
 struct CallRecord {
-    client_request_id: Option<String>,
     auth_error: Option<TokenError>,
     attempts: u32,
     last_status: Option<StatusCode>,
-    last_request_id: Option<String>,
+    /// The final answer's headers, moved out of the response (see `exec`).
+    headers: HeaderMap,
 }
 
 tokio::task_local! {
-    static CALL: Arc<Mutex<CallRecord>>;
+    /// Set only while [`CreateOrGet`] runs a call; calls made through
+    /// [`OnlineMeetingsClient::generated`] have no record.
+    static CALL: RefCell<CallRecord>;
 }
 
 fn with_call(f: impl FnOnce(&mut CallRecord)) {
-    let _ = CALL.try_with(|record| {
-        if let Ok(mut record) = record.lock() {
-            f(&mut record);
-        }
-    });
+    let _ = CALL.try_with(|record| f(&mut record.borrow_mut()));
 }
 
 impl ClientHooks<ClientState> for generated::Client {
@@ -79,47 +93,41 @@ impl ClientHooks<ClientState> for generated::Client {
         _info: &OperationInfo,
     ) -> Result<(), progenitor_client::Error<E>> {
         let state = self.inner();
-        let token = match state.token_source.token().await {
-            Ok(token) => token,
-            Err(err) => {
-                let message = err.to_string();
-                with_call(|record| record.auth_error = Some(err));
-                return Err(progenitor_client::Error::Custom(message));
-            }
+        let authorization = match &state.credentials {
+            Credentials::Fixed(value) => value.clone(),
+            Credentials::Source(source) => match source.token().await {
+                Ok(token) => bearer_header(token.secret()).ok_or_else(|| {
+                    progenitor_client::Error::Custom(
+                        "the access token holds characters an HTTP header cannot carry".into(),
+                    )
+                })?,
+                Err(err) => {
+                    let message = err.to_string();
+                    with_call(|record| record.auth_error = Some(err));
+                    return Err(progenitor_client::Error::Custom(message));
+                }
+            },
         };
-        let mut authorization = HeaderValue::from_str(&format!("Bearer {}", token.secret()))
-            .map_err(|_| {
-                progenitor_client::Error::Custom(
-                    "the access token holds characters an HTTP header cannot carry".into(),
-                )
-            })?;
-        authorization.set_sensitive(true);
         let headers = request.headers_mut();
         headers.insert(AUTHORIZATION, authorization);
         // progenitor sends the spec's info.version; Graph has no use for it.
         headers.remove("api-version");
-        // One id per logical call, so that every retry carries the same one.
-        let id = match headers
-            .get(&CLIENT_REQUEST_ID)
-            .and_then(|v| v.to_str().ok())
-        {
-            Some(id) => id.to_string(),
-            None => {
-                let id = uuid::Uuid::new_v4().to_string();
-                headers.insert(
-                    CLIENT_REQUEST_ID,
-                    HeaderValue::from_str(&id).expect("a UUID is a valid header value"),
-                );
-                id
-            }
-        };
+        // One id per logical call (this hook runs once, before the retries),
+        // so that every retry carries the same one.
+        if !headers.contains_key(&CLIENT_REQUEST_ID) {
+            let mut id = uuid::Uuid::encode_buffer();
+            let id = uuid::Uuid::new_v4().hyphenated().encode_lower(&mut id);
+            headers.insert(
+                CLIENT_REQUEST_ID,
+                HeaderValue::from_str(id).expect("a UUID is a valid header value"),
+            );
+        }
         if state.include_unknown_enum_members && !headers.contains_key(&PREFER) {
             headers.insert(
                 PREFER,
                 HeaderValue::from_static(INCLUDE_UNKNOWN_ENUM_MEMBERS),
             );
         }
-        with_call(|record| record.client_request_id = Some(id));
         Ok(())
     }
 
@@ -137,24 +145,27 @@ impl ClientHooks<ClientState> for generated::Client {
             let next = (attempt < policy.max_attempts)
                 .then(|| request.try_clone())
                 .flatten();
-            let response = self.client().execute(request).await;
-            with_call(|record| {
-                record.attempts = attempt;
-                if let Ok(response) = &response {
-                    record.last_status = Some(response.status());
-                    record.last_request_id = header_text(response.headers(), &REQUEST_ID);
+            let mut response = self.client().execute(request).await;
+            let retry = match (&response, next) {
+                (Ok(answer), Some(next)) if RetryPolicy::is_retryable(answer.status()) => {
+                    let delay = policy.delay(attempt, answer.headers());
+                    let in_time = started.elapsed().saturating_add(delay) <= policy.max_elapsed;
+                    in_time.then_some((next, delay))
                 }
-            });
-            let (Ok(answer), Some(next)) = (&response, next) else {
+                _ => None,
+            };
+            let Some((next, delay)) = retry else {
+                with_call(|record| {
+                    record.attempts = attempt;
+                    if let Ok(answer) = &mut response {
+                        record.last_status = Some(answer.status());
+                        // Moved, not copied: the layer answers with these,
+                        // and progenitor then copies an empty map.
+                        record.headers = std::mem::take(answer.headers_mut());
+                    }
+                });
                 return response;
             };
-            if !RetryPolicy::is_retryable(answer.status()) {
-                return response;
-            }
-            let delay = policy.delay(attempt, answer.headers());
-            if started.elapsed().saturating_add(delay) > policy.max_elapsed {
-                return response;
-            }
             drop(response);
             policy.sleeper.sleep(delay).await;
             request = next;
@@ -173,7 +184,7 @@ fn header_text(headers: &HeaderMap, name: &HeaderName) -> Option<String> {
 /// Configures an [`OnlineMeetingsClient`].
 pub struct ClientBuilder {
     base_url: String,
-    token_source: Option<Arc<dyn TokenSource>>,
+    credentials: Option<TokenConfig>,
     retry: RetryPolicy,
     timeout: Duration,
     include_unknown_enum_members: bool,
@@ -185,8 +196,8 @@ impl fmt::Debug for ClientBuilder {
         f.debug_struct("ClientBuilder")
             .field("base_url", &self.base_url)
             .field(
-                "token_source",
-                &self.token_source.as_ref().map(|_| "<redacted>"),
+                "credentials",
+                &self.credentials.as_ref().map(|_| "<redacted>"),
             )
             .field("retry", &self.retry)
             .field("timeout", &self.timeout)
@@ -202,7 +213,7 @@ impl ClientBuilder {
     fn new() -> Self {
         Self {
             base_url: GRAPH_BETA.to_string(),
-            token_source: None,
+            credentials: None,
             retry: RetryPolicy::default(),
             timeout: Duration::from_secs(30),
             include_unknown_enum_members: false,
@@ -212,14 +223,14 @@ impl ClientBuilder {
 
     /// A fixed bearer token (without the `Bearer ` prefix).
     pub fn bearer_token(mut self, token: impl Into<String>) -> Self {
-        self.token_source = Some(Arc::new(StaticToken::new(token.into())));
+        self.credentials = Some(TokenConfig::Fixed(AccessToken::new(token)));
         self
     }
 
     /// A source asked for a token before every call, so that tokens can
     /// refresh.
     pub fn token_source(mut self, source: impl TokenSource) -> Self {
-        self.token_source = Some(Arc::new(source));
+        self.credentials = Some(TokenConfig::Source(Arc::new(source)));
         self
     }
 
@@ -260,9 +271,21 @@ impl ClientBuilder {
 
     /// Builds the client.
     pub fn build(self) -> Result<OnlineMeetingsClient, Error> {
-        let token_source = self.token_source.ok_or_else(|| {
-            Error::Config("no token: call bearer_token or token_source".to_string())
-        })?;
+        let credentials = match self.credentials {
+            None => {
+                return Err(Error::Config(
+                    "no token: call bearer_token or token_source".to_string(),
+                ));
+            }
+            Some(TokenConfig::Fixed(token)) => {
+                Credentials::Fixed(bearer_header(token.secret()).ok_or_else(|| {
+                    Error::Config(
+                        "the bearer token holds characters an HTTP header cannot carry".into(),
+                    )
+                })?)
+            }
+            Some(TokenConfig::Source(source)) => Credentials::Source(source),
+        };
         let url = reqwest::Url::parse(&self.base_url)
             .map_err(|e| Error::Config(format!("base URL {:?}: {e}", self.base_url)))?;
         if !matches!(url.scheme(), "http" | "https") {
@@ -276,7 +299,7 @@ impl ClientBuilder {
             None => default_http_client(self.timeout)?,
         };
         let state = ClientState {
-            token_source,
+            credentials,
             retry: self.retry,
             include_unknown_enum_members: self.include_unknown_enum_members,
         };
@@ -284,6 +307,12 @@ impl ClientBuilder {
             inner: generated::Client::new_with_client(&self.base_url, http, state),
         })
     }
+}
+
+/// A token as the builder was given it.
+enum TokenConfig {
+    Fixed(AccessToken),
+    Source(Arc<dyn TokenSource>),
 }
 
 /// rustls with the ring provider and the platform's certificate roots:
@@ -432,40 +461,53 @@ impl<'a> CreateOrGet<'a> {
     }
 
     /// Validates the request, then sends it, retrying as the policy says.
-    pub async fn send(self) -> Result<MeetingResponse, Error> {
-        self.request.validate()?;
+    ///
+    /// The same as awaiting the call directly.
+    pub fn send(self) -> BoxFuture<'a, Result<MeetingResponse, Error>> {
+        if let Err(invalid) = self.validate() {
+            return Box::pin(std::future::ready(Err(Error::Validation(invalid))));
+        }
         let generated = &self.client.inner;
         let body = self.request.into_body();
-        let client_request_id = self
-            .client_request_id
-            .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
-        let record = Arc::new(Mutex::new(CallRecord::default()));
-        // The generated call's future is large; boxing it keeps this one
-        // (and every move of it) small.
-        let result = match self.target {
-            Target::Me => {
-                let call = generated
-                    .create_or_get_my_online_meeting()
-                    .client_request_id(client_request_id.as_str())
-                    .body(body)
-                    .send();
-                CALL.scope(Arc::clone(&record), Box::pin(call)).await
-            }
-            Target::User(user_id) => {
-                if user_id.trim().is_empty() {
-                    return Err(Error::Validation(ValidationError::EmptyUserId));
+        let client_request_id = self.client_request_id;
+        // One allocation per call: the generated call's future lives inside
+        // this one, and only small values cross its await points.
+        Box::pin(CALL.scope(RefCell::default(), async move {
+            let result = match self.target {
+                Target::Me => {
+                    let call = generated.create_or_get_my_online_meeting().body(body);
+                    match client_request_id {
+                        Some(id) => call.client_request_id(id).send().await,
+                        None => call.send().await,
+                    }
                 }
-                let call = generated
-                    .create_or_get_user_online_meeting()
-                    .user_id(user_id)
-                    .client_request_id(client_request_id.as_str())
-                    .body(body)
-                    .send();
-                CALL.scope(Arc::clone(&record), Box::pin(call)).await
+                Target::User(user_id) => {
+                    let call = generated
+                        .create_or_get_user_online_meeting()
+                        .user_id(user_id)
+                        .body(body);
+                    match client_request_id {
+                        Some(id) => call.client_request_id(id).send().await,
+                        None => call.send().await,
+                    }
+                }
+            };
+            let record = CALL.with(RefCell::take);
+            match finish(result, record) {
+                Finished::Done(result) => result,
+                Finished::UnlistedStatus(response, headers) => {
+                    Err(unexpected_status(response, headers).await)
+                }
             }
-        };
-        let record = std::mem::take(&mut *record.lock().unwrap_or_else(|p| p.into_inner()));
-        finish(result, record).await
+        }))
+    }
+
+    fn validate(&self) -> Result<(), ValidationError> {
+        self.request.validate()?;
+        match &self.target {
+            Target::User(user_id) if user_id.trim().is_empty() => Err(ValidationError::EmptyUserId),
+            _ => Ok(()),
+        }
     }
 }
 
@@ -474,22 +516,30 @@ impl<'a> IntoFuture for CreateOrGet<'a> {
     type IntoFuture = BoxFuture<'a, Self::Output>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
-async fn finish(
+/// The generated call's result, mapped without waiting on anything; only a
+/// status the spec does not list still has a body to read.
+enum Finished {
+    Done(Result<MeetingResponse, Error>),
+    UnlistedStatus(reqwest::Response, HeaderMap),
+}
+
+/// Maps the generated call's result; `record.headers` are the final
+/// answer's headers (the `ResponseValue`'s own are empty, see `exec`).
+fn finish(
     result: Result<
         progenitor_client::ResponseValue<types::OnlineMeeting>,
         progenitor_client::Error<types::OdataError>,
     >,
     record: CallRecord,
-) -> Result<MeetingResponse, Error> {
+) -> Finished {
     use progenitor_client::Error as Raw;
-    match result {
+    Finished::Done(match result {
         Ok(value) => {
             let status = value.status();
-            let headers = value.headers().clone();
             let meeting = Box::new(value.into_inner());
             let outcome = if status == StatusCode::CREATED {
                 Outcome::Created(meeting)
@@ -499,37 +549,24 @@ async fn finish(
             Ok(MeetingResponse::new(
                 outcome,
                 status,
-                headers,
+                record.headers,
                 record.attempts,
             ))
         }
-        Err(Raw::ErrorResponse(value)) => {
-            let status = value.status();
-            let headers = value.headers().clone();
-            Err(Error::Graph(Box::new(graph_error(
-                status,
-                &headers,
-                value.into_inner(),
-                record.attempts,
-            ))))
-        }
+        Err(Raw::ErrorResponse(value)) => Err(Error::Graph(Box::new(graph_error(
+            value.status(),
+            &record.headers,
+            value.into_inner(),
+            record.attempts,
+        )))),
         Err(Raw::InvalidResponsePayload(body, source)) => Err(Error::InvalidBody {
             status: record.last_status,
-            request_id: record.last_request_id,
+            request_id: header_text(&record.headers, &REQUEST_ID),
             body,
             source,
         }),
         Err(Raw::UnexpectedResponse(response)) => {
-            let status = response.status();
-            let request_id = header_text(response.headers(), &REQUEST_ID);
-            match response.bytes().await {
-                Ok(body) => Err(Error::UnexpectedStatus {
-                    status,
-                    request_id,
-                    body,
-                }),
-                Err(e) => Err(transport(e)),
-            }
+            return Finished::UnlistedStatus(response, record.headers);
         }
         Err(Raw::CommunicationError(e) | Raw::ResponseBodyError(e) | Raw::InvalidUpgrade(e)) => {
             Err(transport(e))
@@ -539,6 +576,20 @@ async fn finish(
             None => Error::Config(message),
         }),
         Err(Raw::InvalidRequest(message)) => Err(Error::Config(message)),
+    })
+}
+
+/// A status the spec does not list: the body is kept whole for the caller.
+async fn unexpected_status(response: reqwest::Response, headers: HeaderMap) -> Error {
+    let status = response.status();
+    let request_id = header_text(&headers, &REQUEST_ID);
+    match response.bytes().await {
+        Ok(body) => Error::UnexpectedStatus {
+            status,
+            request_id,
+            body,
+        },
+        Err(e) => transport(e),
     }
 }
 

@@ -461,18 +461,58 @@ async fn connection_refused_is_a_transport_error() {
 async fn an_undeclared_status_is_reported_with_its_body() {
     let server = ScriptedServer::start(vec![Reply::Full {
         status: 302,
-        headers: vec![("location".into(), "/elsewhere".into())],
+        headers: vec![
+            ("location".into(), "/elsewhere".into()),
+            ("request-id".into(), "req-302".into()),
+        ],
         body: "moved".into(),
     }])
     .await;
     let client = client_for(&server, &RecordingSleeper::default());
     match client.create_or_get_for_me(MeetingRequest::new("e")).await {
-        Err(Error::UnexpectedStatus { status, body, .. }) => {
+        Err(Error::UnexpectedStatus {
+            status,
+            body,
+            request_id,
+        }) => {
             assert_eq!(status, StatusCode::FOUND);
             assert_eq!(&body[..], b"moved");
+            assert_eq!(request_id.as_deref(), Some("req-302"));
         }
         other => panic!("expected UnexpectedStatus, got {other:?}"),
     }
+}
+
+#[tokio::test]
+async fn calls_through_the_generated_client_get_the_hooks_and_keep_their_headers() {
+    let server = ScriptedServer::start(vec![
+        Reply::json(201, &meeting_json("m-raw")).header("client-request-id", "echo-raw"),
+    ])
+    .await;
+    let client = client_for(&server, &RecordingSleeper::default());
+    let body = types::CreateOrGetOnlineMeetingRequest::builder().external_id("raw-1");
+    let raw = client
+        .generated()
+        .create_or_get_my_online_meeting()
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(raw.status(), StatusCode::CREATED);
+    assert_eq!(raw.id.as_deref(), Some("m-raw"));
+    let header = |name: &str| raw.headers().get(name).and_then(|v| v.to_str().ok());
+    assert_eq!(header("request-id"), Some("req-201"));
+    assert_eq!(header("client-request-id"), Some("echo-raw"));
+
+    let sent = server.received();
+    let call = &sent[0];
+    assert_eq!(
+        call.header("authorization"),
+        Some(format!("Bearer {TOKEN}").as_str())
+    );
+    assert_eq!(call.header("api-version"), None);
+    let id = call.header("client-request-id").expect("the hook adds one");
+    assert!(uuid::Uuid::parse_str(id).is_ok(), "{id}");
 }
 
 #[tokio::test]
@@ -644,4 +684,17 @@ fn builder_refuses_bad_configuration_with_a_clear_message() {
         .build()
         .unwrap_err();
     assert!(err.to_string().contains("base URL"), "{err}");
+    let err = OnlineMeetingsClient::builder()
+        .bearer_token("line\nbreak")
+        .build()
+        .unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("bearer token holds characters an HTTP header cannot carry"),
+        "{err}"
+    );
+    assert!(
+        !err.to_string().contains("line"),
+        "never echo the token: {err}"
+    );
 }
