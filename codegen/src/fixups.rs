@@ -1,17 +1,21 @@
-//! Small, targeted repairs of typify's output for objects that keep their
-//! unknown properties in a flattened `extra` map.
+//! Small, targeted repairs of progenitor's output, made on the syntax tree
+//! rather than by editing the generated file.
 //!
-//! typify 0.8 treats that map as a required field: such structs get no
-//! `Default`, and their builders fail with "no value supplied for extra"
-//! unless the caller passes an empty map. An absent map simply means "no
-//! other properties", so both are repaired here, on the syntax tree, rather
-//! than by editing the generated file.
+//! - typify 0.8 treats the flattened `extra` map of an open object as a
+//!   required field: such structs get no `Default`, and their builders fail
+//!   with "no value supplied for extra" unless the caller passes an empty
+//!   map. An absent map simply means "no other properties".
+//! - progenitor sends `api-version: <info.version>` with every request.
+//!   Graph has no such header (its version is the URL's `/v1.0` or
+//!   `/beta`), so it is not sent.
 
+use syn::visit_mut::VisitMut;
 use syn::{Expr, Fields, ImplItem, Item, ItemStruct};
 
 use crate::open_objects::{EXTRA_FIELD, has_flattened_extra, is_option};
 
 pub(crate) fn apply(file: &mut syn::File) {
+    ApiVersionHeader.visit_file_mut(file);
     let Some(types) = module_items(&mut file.items, "types") else {
         return;
     };
@@ -94,4 +98,29 @@ fn make_extra_default_ok(imp: &mut syn::ItemImpl) {
             }
         }
     }
+}
+
+/// Drops `header_map.append(HeaderName::from_static("api-version"), ..);`
+/// from every generated operation.
+struct ApiVersionHeader;
+
+impl VisitMut for ApiVersionHeader {
+    fn visit_block_mut(&mut self, block: &mut syn::Block) {
+        block.stmts.retain(|stmt| !appends_api_version(stmt));
+        syn::visit_mut::visit_block_mut(self, block);
+    }
+}
+
+fn appends_api_version(stmt: &syn::Stmt) -> bool {
+    let syn::Stmt::Expr(Expr::MethodCall(call), Some(_)) = stmt else {
+        return false;
+    };
+    let Some(Expr::Call(name)) = call.args.first() else {
+        return false;
+    };
+    call.method == "append"
+        && matches!(
+            name.args.first(),
+            Some(Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(s), .. })) if s.value() == "api-version"
+        )
 }

@@ -37,6 +37,16 @@ fn generated_code_names_its_source_and_how_to_regenerate() {
     assert!(header[1].contains("cargo xtask generate"));
 }
 
+#[test]
+fn operations_send_no_api_version_header() {
+    let source = generate_fixture("good/minimal.yaml").unwrap();
+    assert!(
+        source.contains("header_map"),
+        "the fixture's operation builds a header map"
+    );
+    assert!(!source.contains("\"api-version\""), "{source}");
+}
+
 /// Each bad spec gives an error that names the file and the cause; none of
 /// them panics (a panic would fail the test before the snapshot).
 macro_rules! bad_spec_test {
