@@ -24,6 +24,8 @@ use crate::types;
 pub const GRAPH_BETA: &str = "https://graph.microsoft.com/beta";
 /// Graph's v1.0 endpoint.
 pub const GRAPH_V1: &str = "https://graph.microsoft.com/v1.0";
+/// The `User-Agent` the client sends unless given its own `reqwest::Client`.
+pub const USER_AGENT: &str = concat!("graph-online-meetings/", env!("CARGO_PKG_VERSION"));
 
 const CLIENT_REQUEST_ID: HeaderName = HeaderName::from_static("client-request-id");
 const REQUEST_ID: HeaderName = HeaderName::from_static("request-id");
@@ -132,47 +134,63 @@ impl ClientHooks<ClientState> for generated::Client {
         Ok(())
     }
 
-    async fn exec(
+    #[allow(
+        clippy::manual_async_fn,
+        reason = "an async fn would hold the request twice in its future"
+    )]
+    // A plain `fn` returning an `async move` block, not an `async fn`: the
+    // request then lives in the future once, not twice. This future is part
+    // of every call's, so only the request (which holds the next attempt's
+    // copy) and small values cross its awaits.
+    fn exec(
         &self,
-        request: reqwest::Request,
+        mut request: reqwest::Request,
         _info: &OperationInfo,
-    ) -> reqwest::Result<reqwest::Response> {
-        let policy = &self.inner().retry;
-        let started = Instant::now();
-        let mut request = request;
-        let mut attempt = 1;
-        loop {
-            // JSON bodies are buffered, so a copy for the next attempt is cheap.
-            let next = (attempt < policy.max_attempts)
-                .then(|| request.try_clone())
-                .flatten();
-            let mut response = self.client().execute(request).await;
-            let retry = match (&response, next) {
-                (Ok(answer), Some(next)) if RetryPolicy::is_retryable(answer.status()) => {
-                    let delay = policy.delay(attempt, answer.headers());
-                    let in_time = started.elapsed().saturating_add(delay) <= policy.max_elapsed;
-                    in_time.then_some((next, delay))
-                }
-                _ => None,
-            };
-            let Some((next, delay)) = retry else {
-                with_call(|record| {
-                    record.attempts = attempt;
-                    if let Ok(answer) = &mut response {
-                        record.last_status = Some(answer.status());
-                        // Moved, not copied: the layer answers with these,
-                        // and progenitor then copies an empty map.
-                        record.headers = std::mem::take(answer.headers_mut());
+    ) -> impl Future<Output = reqwest::Result<reqwest::Response>> {
+        async move {
+            let policy = &self.inner().retry;
+            let started = Instant::now();
+            let mut attempt = 1;
+            loop {
+                // JSON bodies are buffered, so a copy for the next attempt
+                // is cheap. The copy stays in `request`; the original is sent.
+                let copy = (attempt < policy.max_attempts)
+                    .then(|| request.try_clone())
+                    .flatten();
+                let Some(copy) = copy else {
+                    let mut response = self.client().execute(request).await;
+                    record_final_answer(&mut response, attempt);
+                    return response;
+                };
+                let sent = std::mem::replace(&mut request, copy);
+                let delay = {
+                    let mut response = self.client().execute(sent).await;
+                    match policy.retry_delay(&response, attempt, started) {
+                        Some(delay) => delay,
+                        None => {
+                            record_final_answer(&mut response, attempt);
+                            return response;
+                        }
                     }
-                });
-                return response;
-            };
-            drop(response);
-            policy.sleeper.sleep(delay).await;
-            request = next;
-            attempt += 1;
+                };
+                policy.sleeper.sleep(delay).await;
+                attempt += 1;
+            }
         }
     }
+}
+
+/// Notes the attempt count and the final answer's status and headers for
+/// the layer. The headers are moved, not copied: the layer answers with
+/// them, and progenitor then copies an empty map.
+fn record_final_answer(response: &mut reqwest::Result<reqwest::Response>, attempts: u32) {
+    with_call(|record| {
+        record.attempts = attempts;
+        if let Ok(answer) = response {
+            record.last_status = Some(answer.status());
+            record.headers = std::mem::take(answer.headers_mut());
+        }
+    });
 }
 
 fn header_text(headers: &HeaderMap, name: &HeaderName) -> Option<String> {
@@ -334,7 +352,7 @@ fn default_http_client(timeout: Duration) -> Result<reqwest::Client, Error> {
         .redirect(reqwest::redirect::Policy::none())
         .connect_timeout(timeout)
         .timeout(timeout)
-        .user_agent(concat!("graph-online-meetings/", env!("CARGO_PKG_VERSION")))
+        .user_agent(USER_AGENT)
         .build()
         .map_err(|e| Error::Config(format!("HTTP client setup failed: {e}")))
 }

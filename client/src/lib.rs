@@ -60,7 +60,7 @@ pub mod generated;
 
 pub use crate::auth::{AccessToken, BoxFuture, StaticToken, TokenError, TokenSource};
 pub use crate::client::{
-    ClientBuilder, ClientState, CreateOrGet, GRAPH_BETA, GRAPH_V1, OnlineMeetingsClient,
+    ClientBuilder, ClientState, CreateOrGet, GRAPH_BETA, GRAPH_V1, OnlineMeetingsClient, USER_AGENT,
 };
 pub use crate::error::{Error, GraphError, ValidationError};
 pub use crate::generated::types;

@@ -7,7 +7,7 @@
 
 use std::fmt;
 use std::sync::Arc;
-use std::time::{Duration, SystemTime};
+use std::time::{Duration, Instant, SystemTime};
 
 use reqwest::StatusCode;
 use reqwest::header::{HeaderMap, RETRY_AFTER};
@@ -124,6 +124,23 @@ impl RetryPolicy {
 
     /// The wait before attempt `attempt + 1`, after attempt `attempt` (1-based)
     /// was answered with `headers`.
+    /// How long to wait before another attempt at this answer, or `None`
+    /// when it is final: not retryable, or the wait would overrun the
+    /// time budget.
+    pub(crate) fn retry_delay(
+        &self,
+        answer: &reqwest::Result<reqwest::Response>,
+        attempt: u32,
+        started: Instant,
+    ) -> Option<Duration> {
+        let answer = answer.as_ref().ok()?;
+        if !Self::is_retryable(answer.status()) {
+            return None;
+        }
+        let delay = self.delay(attempt, answer.headers());
+        (started.elapsed().saturating_add(delay) <= self.max_elapsed).then_some(delay)
+    }
+
     pub(crate) fn delay(&self, attempt: u32, headers: &HeaderMap) -> Duration {
         if let Some(delay) = retry_after(headers, SystemTime::now()) {
             return delay;

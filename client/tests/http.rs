@@ -61,6 +61,11 @@ async fn first_call_creates_and_repeat_finds_the_same_meeting() {
     );
     assert_eq!(call.header("content-type"), Some("application/json"));
     assert_eq!(
+        call.header("user-agent"),
+        Some(graph_online_meetings::USER_AGENT)
+    );
+    assert!(graph_online_meetings::USER_AGENT.starts_with("graph-online-meetings/"));
+    assert_eq!(
         call.header("api-version"),
         None,
         "progenitor's api-version is removed"

@@ -1,7 +1,8 @@
 //! createOrGet on loopback against the local mock server: the client with
 //! its hand-written layer (hooks, validation, outcome, error mapping) against
-//! a bare reqwest + serde_json call that sends the same request and decodes
-//! the same type. Both repeat one externalId, so every call is a 200.
+//! a bare reqwest + serde_json call that sends the same request (the same
+//! headers, user-agent included, and body) and decodes the same type. Both
+//! repeat one externalId, so every call is a 200.
 //!
 //! `cargo bench -p graph-online-meetings-tests --bench round_trip` prints,
 //! after criterion's report, the client/bare ratios of this run.
@@ -10,7 +11,9 @@ use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use criterion::{Criterion, Throughput};
-use graph_online_meetings::{MeetingRequest, OnlineMeetingsClient, types::OnlineMeeting};
+use graph_online_meetings::{
+    MeetingRequest, OnlineMeetingsClient, USER_AGENT, types::OnlineMeeting,
+};
 use graph_online_meetings_mock::{MockConfig, MockServer};
 
 const TOKEN: &str = "bench@contoso.com";
@@ -32,6 +35,9 @@ impl Bare {
             .header("content-type", "application/json")
             .header("accept", "application/json")
             .header("client-request-id", uuid::Uuid::new_v4().to_string())
+            // The client's user-agent, so that the server parses the same
+            // request from both sides.
+            .header("user-agent", USER_AGENT)
             .body(body)
             .send()
             .await
@@ -116,29 +122,62 @@ fn main() {
     runtime.block_on(server.shutdown()).unwrap();
 }
 
-/// Median per-call latency of each side, from alternating rounds of calls
-/// (the order flips every round), so both see the same machine conditions.
+/// The interleaved latency measurement: blocks of alternating calls.
+const LATENCY_BLOCKS: usize = 21;
+const PAIRS_PER_BLOCK: usize = 400;
+
+/// Per-call latency of both sides. Within a block the calls alternate one
+/// by one (client, bare, bare, client, ...), so that both sides see the same
+/// machine: on a shared machine the load changes within seconds, and runs
+/// of calls would charge one side with a burst the other missed. Each block
+/// gives a ratio of medians; their spread shows how far one ratio can be
+/// trusted.
+struct Latency {
+    client_median: f64,
+    bare_median: f64,
+    /// client/bare of each block, sorted.
+    block_ratios: Vec<f64>,
+}
+
 fn interleaved_latency(
     runtime: &tokio::runtime::Runtime,
     client: &OnlineMeetingsClient,
     bare: &Bare,
-) -> (f64, f64) {
-    let (mut ours, mut theirs) = (Vec::new(), Vec::new());
-    for round in 0..41 {
-        for side in [round % 2, 1 - round % 2] {
-            for _ in 0..100 {
+) -> Latency {
+    let (mut all_ours, mut all_theirs) = (Vec::new(), Vec::new());
+    let mut block_ratios = Vec::new();
+    for _ in 0..LATENCY_BLOCKS {
+        let (mut ours, mut theirs) = (Vec::new(), Vec::new());
+        for pair in 0..PAIRS_PER_BLOCK {
+            let order = if pair % 2 == 0 {
+                [Side::Client, Side::Bare]
+            } else {
+                [Side::Bare, Side::Client]
+            };
+            for side in order {
                 let started = Instant::now();
-                if side == 0 {
-                    black_box(runtime.block_on(client_call(client, "bench-meeting")));
-                    ours.push(started.elapsed().as_secs_f64());
-                } else {
-                    black_box(runtime.block_on(bare.call("bench-meeting")));
-                    theirs.push(started.elapsed().as_secs_f64());
+                match side {
+                    Side::Client => {
+                        black_box(runtime.block_on(client_call(client, "bench-meeting")));
+                        ours.push(started.elapsed().as_secs_f64());
+                    }
+                    Side::Bare => {
+                        black_box(runtime.block_on(bare.call("bench-meeting")));
+                        theirs.push(started.elapsed().as_secs_f64());
+                    }
                 }
             }
         }
+        block_ratios.push(median(&mut ours) / median(&mut theirs));
+        all_ours.extend(ours);
+        all_theirs.extend(theirs);
     }
-    (median(&mut ours), median(&mut theirs))
+    block_ratios.sort_by(f64::total_cmp);
+    Latency {
+        client_median: median(&mut all_ours),
+        bare_median: median(&mut all_theirs),
+        block_ratios,
+    }
 }
 
 #[derive(Clone, Copy, PartialEq)]
@@ -203,16 +242,19 @@ fn median(samples: &mut [f64]) -> f64 {
     samples[samples.len() / 2]
 }
 
-fn print_ratios(latency: (f64, f64), throughput: (f64, f64)) {
-    println!("\nclient against bare reqwest + serde_json (interleaved rounds, this run):");
+fn print_ratios(latency: Latency, throughput: (f64, f64)) {
+    println!("\nclient against bare reqwest + serde_json (interleaved, this run):");
     println!("| measure | client | bare | client/bare |");
     println!("|---|---|---|---|");
-    let (ours, theirs) = latency;
+    let ratios = &latency.block_ratios;
     println!(
-        "| median latency (41 rounds of 100 calls each) | {:.1} µs | {:.1} µs | {:.3}x |",
-        ours * 1e6,
-        theirs * 1e6,
-        ours / theirs
+        "| median latency ({LATENCY_BLOCKS} blocks of {PAIRS_PER_BLOCK} alternating calls each) | {:.1} µs | {:.1} µs | {:.3}x (blocks: median {:.3}x, {:.3}x–{:.3}x) |",
+        latency.client_median * 1e6,
+        latency.bare_median * 1e6,
+        latency.client_median / latency.bare_median,
+        ratios[ratios.len() / 2],
+        ratios[0],
+        ratios[ratios.len() - 1],
     );
     let (ours, theirs) = throughput;
     println!(
