@@ -240,7 +240,9 @@ impl ClientBuilder {
         }
     }
 
-    /// A fixed bearer token (without the `Bearer ` prefix).
+    /// A fixed bearer token (without the `Bearer ` prefix). Its header is
+    /// built once; [`ClientBuilder::build`] refuses a token that an HTTP
+    /// header cannot carry.
     pub fn bearer_token(mut self, token: impl Into<String>) -> Self {
         self.credentials = Some(TokenConfig::Fixed(AccessToken::new(token)));
         self
@@ -482,6 +484,16 @@ impl<'a> CreateOrGet<'a> {
     /// Validates the request, then sends it, retrying as the policy says.
     ///
     /// The same as awaiting the call directly.
+    ///
+    /// ```no_run
+    /// # async fn run(client: graph_online_meetings::OnlineMeetingsClient) -> Result<(), graph_online_meetings::Error> {
+    /// use graph_online_meetings::MeetingRequest;
+    ///
+    /// let call = client.create_or_get_for_me(MeetingRequest::new("retro-12")).send();
+    /// let response = call.await?;
+    /// println!("attempts: {}", response.attempts());
+    /// # Ok(()) }
+    /// ```
     pub fn send(self) -> BoxFuture<'a, Result<MeetingResponse, Error>> {
         if let Err(invalid) = self.validate() {
             return Box::pin(std::future::ready(Err(Error::Validation(invalid))));
