@@ -106,9 +106,45 @@ struct ApiVersionHeader;
 
 impl VisitMut for ApiVersionHeader {
     fn visit_block_mut(&mut self, block: &mut syn::Block) {
+        let before = block.stmts.len();
         block.stmts.retain(|stmt| !appends_api_version(stmt));
+        if block.stmts.len() < before && !appends_other_headers(&block.stmts) {
+            // An operation without header parameters now never touches the
+            // map after creating it; `let mut` would warn (`unused_mut`).
+            for stmt in &mut block.stmts {
+                if let syn::Stmt::Local(local) = stmt
+                    && let syn::Pat::Ident(binding) = &mut local.pat
+                    && binding.ident == HEADER_MAP
+                {
+                    binding.mutability = None;
+                }
+            }
+        }
         syn::visit_mut::visit_block_mut(self, block);
     }
+}
+
+/// The local progenitor builds an operation's headers in.
+const HEADER_MAP: &str = "header_map";
+
+/// Whether any statement (at any depth) calls `header_map.append(..)`.
+fn appends_other_headers(stmts: &[syn::Stmt]) -> bool {
+    struct Finder(bool);
+    impl<'ast> syn::visit::Visit<'ast> for Finder {
+        fn visit_expr_method_call(&mut self, call: &'ast syn::ExprMethodCall) {
+            if call.method == "append"
+                && matches!(&*call.receiver, Expr::Path(p) if p.path.is_ident(HEADER_MAP))
+            {
+                self.0 = true;
+            }
+            syn::visit::visit_expr_method_call(self, call);
+        }
+    }
+    let mut finder = Finder(false);
+    for stmt in stmts {
+        syn::visit::Visit::visit_stmt(&mut finder, stmt);
+    }
+    finder.0
 }
 
 fn appends_api_version(stmt: &syn::Stmt) -> bool {
