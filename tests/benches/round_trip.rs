@@ -162,12 +162,7 @@ fn interleaved_latency(
     for _ in 0..LATENCY_BLOCKS {
         let (mut ours, mut theirs) = (Vec::new(), Vec::new());
         for pair in 0..PAIRS_PER_BLOCK {
-            let order = if pair % 2 == 0 {
-                [Side::Client, Side::Bare]
-            } else {
-                [Side::Bare, Side::Client]
-            };
-            for side in order {
+            for side in Side::order(pair) {
                 let started = Instant::now();
                 match side {
                     Side::Client => {
@@ -197,6 +192,18 @@ fn interleaved_latency(
 enum Side {
     Client,
     Bare,
+}
+
+impl Side {
+    /// Who goes first in the n-th pair: it alternates, so that neither side
+    /// always runs right after the other.
+    fn order(n: usize) -> [Side; 2] {
+        if n.is_multiple_of(2) {
+            [Side::Client, Side::Bare]
+        } else {
+            [Side::Bare, Side::Client]
+        }
+    }
 }
 
 /// 64 tasks, each making `CALLS_PER_TASK` calls one after the other.
@@ -232,12 +239,7 @@ fn interleaved_throughput(
     let calls = (CONCURRENCY * CALLS_PER_TASK) as f64;
     let (mut ours, mut theirs) = (Vec::new(), Vec::new());
     for round in 0..21 {
-        let order = if round % 2 == 0 {
-            [Side::Client, Side::Bare]
-        } else {
-            [Side::Bare, Side::Client]
-        };
-        for side in order {
+        for side in Side::order(round) {
             let started = Instant::now();
             runtime.block_on(concurrent_calls(side, client, bare));
             let rate = calls / started.elapsed().as_secs_f64();
