@@ -521,6 +521,36 @@ async fn calls_through_the_generated_client_get_the_hooks_and_keep_their_headers
 }
 
 #[tokio::test]
+async fn calls_through_the_generated_client_are_retried_with_the_same_id() {
+    let server = ScriptedServer::start(vec![
+        Reply::json(503, &graph_error_json("ServiceUnavailable", "busy"))
+            .header("Retry-After", "1"),
+        Reply::json(201, &meeting_json("m-raw")),
+    ])
+    .await;
+    let sleeper = RecordingSleeper::default();
+    let client = client_for(&server, &sleeper);
+    let body = types::CreateOrGetOnlineMeetingRequest::builder().external_id("raw-2");
+    let raw = client
+        .generated()
+        .create_or_get_my_online_meeting()
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(raw.status(), StatusCode::CREATED);
+    assert_eq!(sleeper.delays(), vec![Duration::from_secs(1)]);
+    let sent = server.received();
+    assert_eq!(sent.len(), 2);
+    assert!(sent[0].header("client-request-id").is_some());
+    assert_eq!(
+        sent[0].header("client-request-id"),
+        sent[1].header("client-request-id")
+    );
+    assert_eq!(sent[0].body, sent[1].body);
+}
+
+#[tokio::test]
 async fn the_token_source_is_asked_per_call_and_can_refresh() {
     let server = ScriptedServer::start(vec![
         Reply::json(503, &graph_error_json("ServiceUnavailable", "busy"))
