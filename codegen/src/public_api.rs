@@ -1,8 +1,10 @@
 //! A readable summary of the generated public API: the client's operations,
-//! then every type in `types` with its fields (Rust name, Rust type and wire
-//! name) or variants. A snapshot of it turns a spec change into a short type
-//! diff in review.
+//! each operation builder's setters and `send()` result, then every type in
+//! `types` with its fields (Rust name, Rust type and wire name) or variants.
+//! A snapshot of it turns a spec change into a short type diff in review,
+//! and `cargo xtask review` compares two of them.
 
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use quote::ToTokens;
@@ -18,11 +20,22 @@ pub struct TypeSummary {
     pub members: Vec<String>,
 }
 
+/// One operation builder of the generated `builder` module.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct BuilderSummary {
+    /// Its public setters, in source order (`new` left out).
+    pub setters: Vec<String>,
+    /// What `send()` returns.
+    pub send: Option<String>,
+}
+
 /// The summary of a generated file.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct PublicApi {
     /// `Client` methods, as `name() -> ReturnType`.
     pub operations: Vec<String>,
+    /// Operation builders by struct name.
+    pub builders: BTreeMap<String, BuilderSummary>,
     /// Types in `types`, sorted by name.
     pub types: Vec<TypeSummary>,
 }
@@ -55,6 +68,16 @@ impl PublicApi {
                         api.types.extend(items.iter().filter_map(summarize));
                     }
                 }
+                syn::Item::Mod(module) if module.ident == "builder" => {
+                    for item in module.content.iter().flat_map(|(_, items)| items) {
+                        if let syn::Item::Impl(imp) = item
+                            && imp.trait_.is_none()
+                        {
+                            let builder = api.builders.entry(type_name(&imp.self_ty)).or_default();
+                            add_builder_methods(builder, imp);
+                        }
+                    }
+                }
                 _ => {}
             }
         }
@@ -70,6 +93,15 @@ impl PublicApi {
         for op in &self.operations {
             let _ = writeln!(out, "    {op}");
         }
+        for (name, builder) in &self.builders {
+            let _ = writeln!(out, "\nbuilder {name}");
+            for setter in &builder.setters {
+                let _ = writeln!(out, "    .{setter}()");
+            }
+            if let Some(send) = &builder.send {
+                let _ = writeln!(out, "    .send() -> {send}");
+            }
+        }
         for ty in &self.types {
             let _ = writeln!(out, "\n{} {}", ty.kind, ty.name);
             for member in &ty.members {
@@ -77,6 +109,24 @@ impl PublicApi {
             }
         }
         out
+    }
+}
+
+fn add_builder_methods(builder: &mut BuilderSummary, imp: &syn::ItemImpl) {
+    for item in &imp.items {
+        let syn::ImplItem::Fn(f) = item else { continue };
+        if !matches!(f.vis, syn::Visibility::Public(_)) {
+            continue;
+        }
+        match f.sig.ident.to_string().as_str() {
+            "new" => {}
+            "send" => {
+                if let syn::ReturnType::Type(_, ty) = &f.sig.output {
+                    builder.send = Some(tidy(ty.to_token_stream()));
+                }
+            }
+            setter => builder.setters.push(setter.to_string()),
+        }
     }
 }
 
@@ -189,6 +239,7 @@ fn tidy(tokens: proc_macro2::TokenStream) -> String {
     text = text.replace(",>", ">").replace(',', ", ");
     for prefix in [
         "crate::generated::types::",
+        "types::",
         "::std::collections::",
         "::std::string::",
         "::std::vec::",

@@ -1,71 +1,19 @@
-//! The generated public API of both sides, and what changed in it.
-//!
-//! Types and `Client` methods come from codegen's `PublicApi`; the
-//! operation builders (their setters and `send()` return type), which
-//! `PublicApi` leaves out, are read here with syn.
-
-use std::collections::BTreeMap;
+//! The generated public API of both sides (codegen's `PublicApi`: types,
+//! `Client` methods and operation builders), and what changed in it.
 
 use graph_online_meetings_codegen::public_api::{PublicApi, TypeSummary};
-use quote::ToTokens;
 
 /// What one generated file offers.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct ApiSide {
     pub api: PublicApi,
-    /// Builder struct name -> its public setters and `send()` return type.
-    pub builders: BTreeMap<String, BuilderApi>,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub(crate) struct BuilderApi {
-    pub setters: Vec<String>,
-    pub send: Option<String>,
 }
 
 impl ApiSide {
     pub(crate) fn parse(source: &str) -> Result<Self, String> {
-        let api = PublicApi::from_source(source)?;
-        let file = syn::parse_file(source).map_err(|e| format!("not valid Rust: {e}"))?;
-        let mut builders: BTreeMap<String, BuilderApi> = BTreeMap::new();
-        for item in &file.items {
-            let syn::Item::Mod(module) = item else {
-                continue;
-            };
-            if module.ident != "builder" {
-                continue;
-            }
-            for item in module.content.iter().flat_map(|(_, items)| items) {
-                let syn::Item::Impl(imp) = item else { continue };
-                if imp.trait_.is_some() {
-                    continue;
-                }
-                let syn::Type::Path(path) = &*imp.self_ty else {
-                    continue;
-                };
-                let Some(name) = path.path.segments.last().map(|s| s.ident.to_string()) else {
-                    continue;
-                };
-                let entry = builders.entry(name).or_default();
-                for item in &imp.items {
-                    let syn::ImplItem::Fn(f) = item else { continue };
-                    if !matches!(f.vis, syn::Visibility::Public(_)) {
-                        continue;
-                    }
-                    let ident = f.sig.ident.to_string();
-                    match ident.as_str() {
-                        "new" => {}
-                        "send" => {
-                            if let syn::ReturnType::Type(_, ty) = &f.sig.output {
-                                entry.send = Some(tidy(&ty.to_token_stream().to_string()));
-                            }
-                        }
-                        _ => entry.setters.push(ident),
-                    }
-                }
-            }
-        }
-        Ok(Self { api, builders })
+        Ok(Self {
+            api: PublicApi::from_source(source)?,
+        })
     }
 
     /// The generated type for a schema name (typify's naming differs from
@@ -114,36 +62,6 @@ pub(crate) fn members(summary: &TypeSummary) -> Vec<Member> {
             })
         })
         .collect()
-}
-
-/// Token text without the spaces around punctuation and without the long
-/// paths progenitor writes.
-fn tidy(text: &str) -> String {
-    let mut text = text.to_string();
-    for (from, to) in [
-        (" :: ", "::"),
-        (":: ", "::"),
-        (" < ", "<"),
-        ("< ", "<"),
-        (" <", "<"),
-        (" > ", ">"),
-        (" >", ">"),
-        (" , ", ", "),
-        ("& '", "&'"),
-    ] {
-        text = text.replace(from, to);
-    }
-    for prefix in [
-        "crate::generated::types::",
-        "types::",
-        "::std::string::",
-        "::std::vec::",
-        "::std::option::",
-        "::std::",
-    ] {
-        text = text.replace(prefix, "");
-    }
-    text
 }
 
 /// How the committed generated file relates to the head spec.
@@ -204,9 +122,9 @@ pub(crate) fn diff(base: &ApiSide, head: &ApiSide) -> Vec<ApiChange> {
             );
         }
     }
-    for (name, b) in &base.builders {
+    for (name, b) in &base.api.builders {
         let item = format!("builder::{name}");
-        let Some(h) = head.builders.get(name) else {
+        let Some(h) = head.api.builders.get(name) else {
             push(
                 &mut out,
                 item,
@@ -253,9 +171,10 @@ pub(crate) fn diff(base: &ApiSide, head: &ApiSide) -> Vec<ApiChange> {
         }
     }
     for name in head
+        .api
         .builders
         .keys()
-        .filter(|n| !base.builders.contains_key(*n))
+        .filter(|n| !base.api.builders.contains_key(*n))
     {
         push(
             &mut out,
