@@ -122,8 +122,6 @@ impl RetryPolicy {
         )
     }
 
-    /// The wait before attempt `attempt + 1`, after attempt `attempt` (1-based)
-    /// was answered with `headers`.
     /// How long to wait before another attempt at this answer, or `None`
     /// when it is final: not retryable, or the wait would overrun the
     /// time budget.
@@ -141,6 +139,8 @@ impl RetryPolicy {
         (started.elapsed().saturating_add(delay) <= self.max_elapsed).then_some(delay)
     }
 
+    /// The wait before attempt `attempt + 1`, after attempt `attempt` (1-based)
+    /// was answered with `headers`.
     pub(crate) fn delay(&self, attempt: u32, headers: &HeaderMap) -> Duration {
         if let Some(delay) = retry_after(headers, SystemTime::now()) {
             return delay;
