@@ -15,7 +15,12 @@ use syn::{Expr, Fields, ImplItem, Item, ItemStruct};
 use crate::open_objects::{EXTRA_FIELD, has_flattened_extra, is_option};
 
 pub(crate) fn apply(file: &mut syn::File) {
-    ApiVersionHeader.visit_file_mut(file);
+    // Requests are built only in the operation builders.
+    if let Some(operations) = module_items(&mut file.items, "builder") {
+        for item in operations.iter_mut() {
+            ApiVersionHeader.visit_item_mut(item);
+        }
+    }
     let Some(types) = module_items(&mut file.items, "types") else {
         return;
     };
