@@ -7,14 +7,12 @@ use std::collections::BTreeMap;
 use serde_json::Value;
 
 use crate::error::ErrorKind;
-
-const METHODS: [&str; 8] = [
-    "get", "put", "post", "delete", "options", "head", "patch", "trace",
-];
+use crate::spec::refs::{self, ref_of};
+use crate::spec::{HTTP_METHODS, JsonPointer};
 
 pub(crate) fn check(doc: &Value) -> Result<(), ErrorKind> {
     check_version(doc)?;
-    check_refs(doc, doc, &mut String::new())?;
+    check_refs(doc, doc, &JsonPointer::root())?;
     check_string_enums(doc)?;
     check_operations(doc)
 }
@@ -39,7 +37,7 @@ fn check_string_enums(doc: &Value) -> Result<(), ErrorKind> {
         for (index, member) in members.iter().enumerate() {
             if !(member.is_string() || member.is_null()) {
                 return Err(unsupported(
-                    format!("/components/schemas/{}/enum/{index}", escape(name)),
+                    JsonPointer::from_segments(["components", "schemas", name, "enum"]).join(index),
                     format!("member {member} of the string enum `{name}` is not a string"),
                     "quote the member (YAML reads unquoted yes/no/on/off and numbers as other types)",
                 ));
@@ -49,23 +47,23 @@ fn check_string_enums(doc: &Value) -> Result<(), ErrorKind> {
     Ok(())
 }
 
-fn unsupported(pointer: impl Into<String>, problem: impl Into<String>, fix: &str) -> ErrorKind {
+fn unsupported(pointer: JsonPointer, problem: impl Into<String>, fix: &str) -> ErrorKind {
     ErrorKind::Unsupported {
-        pointer: pointer.into(),
+        pointer,
+        position: None,
         problem: problem.into(),
         fix: fix.to_string(),
     }
 }
 
-/// Escapes one JSON pointer segment (RFC 6901).
-pub(crate) fn escape(segment: &str) -> String {
-    segment.replace('~', "~0").replace('/', "~1")
+fn at(segments: &[&str]) -> JsonPointer {
+    JsonPointer::from_segments(segments)
 }
 
 fn check_version(doc: &Value) -> Result<(), ErrorKind> {
     let Some(root) = doc.as_object() else {
         return Err(unsupported(
-            "",
+            JsonPointer::root(),
             "the document is not a mapping",
             "start the file with `openapi: 3.0.3`, then `info`, `paths` and `components`",
         ));
@@ -73,18 +71,18 @@ fn check_version(doc: &Value) -> Result<(), ErrorKind> {
     match root.get("openapi").and_then(Value::as_str) {
         Some(v) if v.starts_with("3.0.") => Ok(()),
         Some(v) if v.starts_with("3.") => Err(unsupported(
-            "/openapi",
+            at(&["openapi"]),
             format!("OpenAPI {v} is not supported: progenitor reads OpenAPI 3.0.x only"),
             "declare `openapi: 3.0.3` and use 3.0 forms (`nullable: true` instead of a `null` \
              type, `example` instead of `examples` inside schemas)",
         )),
         Some(v) => Err(unsupported(
-            "/openapi",
+            at(&["openapi"]),
             format!("`openapi: {v}` is not an OpenAPI 3.0 version"),
             "declare `openapi: 3.0.3`",
         )),
         None => Err(unsupported(
-            "/openapi",
+            at(&["openapi"]),
             "the `openapi` version field is missing or not a string",
             "declare `openapi: 3.0.3` at the top of the file",
         )),
@@ -92,52 +90,28 @@ fn check_version(doc: &Value) -> Result<(), ErrorKind> {
 }
 
 /// Every `$ref` must point inside this document, at something that exists.
-fn check_refs(doc: &Value, node: &Value, pointer: &mut String) -> Result<(), ErrorKind> {
+fn check_refs(doc: &Value, node: &Value, pointer: &JsonPointer) -> Result<(), ErrorKind> {
     match node {
         Value::Object(map) => {
-            if let Some(target) = map.get("$ref") {
-                let here = format!("{pointer}/$ref");
-                let Some(target) = target.as_str() else {
-                    return Err(unsupported(
-                        here,
-                        "`$ref` is not a string",
-                        "write `$ref: '#/components/...'`",
-                    ));
-                };
-                let Some(local) = target.strip_prefix('#') else {
-                    return Err(unsupported(
-                        here,
-                        format!("`$ref: {target}` points outside this file"),
-                        "copy the referenced definition into `components` and refer to it as `#/components/...`",
-                    ));
-                };
-                if resolve_pointer(doc, local).is_none() {
-                    return Err(unsupported(
-                        here,
-                        format!("`$ref: {target}` points at nothing"),
-                        "define the target under `components` or correct the name",
-                    ));
-                }
+            if ref_of(node).is_some()
+                && let Err(error) = refs::follow(doc, pointer, node)
+            {
+                let (problem, fix) = error.problem_and_fix();
+                return Err(unsupported(pointer.join("$ref"), problem, fix));
             }
             for (key, value) in map {
                 // Example payloads are data: a `$ref` key inside one is not a reference.
-                if key == "example" || (key == "value" && pointer.contains("/examples/")) {
+                let in_examples = pointer.segments().any(|s| s == "examples");
+                if key == "example" || (key == "value" && in_examples) {
                     continue;
                 }
-                let len = pointer.len();
-                pointer.push('/');
-                pointer.push_str(&escape(key));
-                check_refs(doc, value, pointer)?;
-                pointer.truncate(len);
+                check_refs(doc, value, &pointer.join(key))?;
             }
             Ok(())
         }
         Value::Array(items) => {
             for (index, value) in items.iter().enumerate() {
-                let len = pointer.len();
-                pointer.push_str(&format!("/{index}"));
-                check_refs(doc, value, pointer)?;
-                pointer.truncate(len);
+                check_refs(doc, value, &pointer.join(index))?;
             }
             Ok(())
         }
@@ -145,56 +119,37 @@ fn check_refs(doc: &Value, node: &Value, pointer: &mut String) -> Result<(), Err
     }
 }
 
-fn resolve_pointer<'a>(doc: &'a Value, pointer: &str) -> Option<&'a Value> {
-    if pointer.is_empty() {
-        return Some(doc);
-    }
-    doc.pointer(pointer)
-}
-
-/// Follows `$ref` chains (bounded, in case of a cycle).
-fn follow<'a>(doc: &'a Value, mut node: &'a Value) -> &'a Value {
-    for _ in 0..16 {
-        match node.get("$ref").and_then(Value::as_str) {
-            Some(target) => match target
-                .strip_prefix('#')
-                .and_then(|p| resolve_pointer(doc, p))
-            {
-                Some(next) => node = next,
-                None => return node,
-            },
-            None => return node,
-        }
-    }
-    node
+/// Follows `$ref` chains; [`check_refs`] has already refused broken ones.
+fn follow<'a>(doc: &'a Value, node: &'a Value) -> &'a Value {
+    refs::follow(doc, &JsonPointer::root(), node).map_or(node, |(_, value)| value)
 }
 
 fn check_operations(doc: &Value) -> Result<(), ErrorKind> {
     let Some(paths) = doc.get("paths").and_then(Value::as_object) else {
         return Err(unsupported(
-            "/paths",
+            at(&["paths"]),
             "the document has no `paths` mapping",
             "add `paths:` with at least one operation",
         ));
     };
-    let mut seen_ids: BTreeMap<String, String> = BTreeMap::new();
+    let mut seen_ids: BTreeMap<String, JsonPointer> = BTreeMap::new();
     for (path, item) in paths {
-        let item_pointer = format!("/paths/{}", escape(path));
+        let item_pointer = at(&["paths", path]);
         if item.get("$ref").is_some() {
             return Err(unsupported(
-                format!("{item_pointer}/$ref"),
+                item_pointer.join("$ref"),
                 "a path item given by `$ref` is not supported by progenitor",
                 "write the path item inline",
             ));
         }
-        for method in METHODS {
+        for method in HTTP_METHODS {
             let Some(operation) = item.get(method) else {
                 continue;
             };
-            let op_pointer = format!("{item_pointer}/{method}");
+            let op_pointer = item_pointer.join(method);
             check_operation_id(operation, &op_pointer, &mut seen_ids)?;
             if let Some(body) = operation.get("requestBody") {
-                check_request_body(doc, body, &format!("{op_pointer}/requestBody"))?;
+                check_request_body(doc, body, &op_pointer.join("requestBody"))?;
             }
             check_responses(doc, operation, &op_pointer)?;
         }
@@ -204,19 +159,22 @@ fn check_operations(doc: &Value) -> Result<(), ErrorKind> {
 
 fn check_operation_id(
     operation: &Value,
-    op_pointer: &str,
-    seen: &mut BTreeMap<String, String>,
+    op_pointer: &JsonPointer,
+    seen: &mut BTreeMap<String, JsonPointer>,
 ) -> Result<(), ErrorKind> {
     match operation.get("operationId").and_then(Value::as_str) {
         None | Some("") => Err(unsupported(
-            op_pointer,
+            op_pointer.clone(),
             "the operation has no operationId; progenitor names the Rust method after it",
             "add a unique camelCase `operationId`, such as `createOrGetMyOnlineMeeting`",
         )),
-        Some(id) => match seen.insert(id.to_string(), op_pointer.to_string()) {
+        Some(id) => match seen.insert(id.to_string(), op_pointer.clone()) {
             Some(first) => Err(unsupported(
-                format!("{op_pointer}/operationId"),
-                format!("operationId `{id}` is also used at {first}; each becomes one Rust method"),
+                op_pointer.join("operationId"),
+                format!(
+                    "operationId `{id}` is also used at {}; each becomes one Rust method",
+                    first.fragment()
+                ),
                 "give every operation its own operationId",
             )),
             None => Ok(()),
@@ -224,7 +182,7 @@ fn check_operation_id(
     }
 }
 
-fn check_request_body(doc: &Value, body: &Value, pointer: &str) -> Result<(), ErrorKind> {
+fn check_request_body(doc: &Value, body: &Value, pointer: &JsonPointer) -> Result<(), ErrorKind> {
     let body = follow(doc, body);
     let count = body
         .get("content")
@@ -236,7 +194,7 @@ fn check_request_body(doc: &Value, body: &Value, pointer: &str) -> Result<(), Er
             .map(|c| c.keys().map(String::as_str).collect())
             .unwrap_or_default();
         return Err(unsupported(
-            format!("{pointer}/content"),
+            pointer.join("content"),
             format!(
                 "the request body offers {count} media types ({}); progenitor can generate only one",
                 types.join(", ")
@@ -258,8 +216,12 @@ fn response_schema<'a>(doc: &'a Value, response: &'a Value) -> Option<&'a Value>
         .and_then(|media| media.get("schema"))
 }
 
-fn check_responses(doc: &Value, operation: &Value, op_pointer: &str) -> Result<(), ErrorKind> {
-    let pointer = format!("{op_pointer}/responses");
+fn check_responses(
+    doc: &Value,
+    operation: &Value,
+    op_pointer: &JsonPointer,
+) -> Result<(), ErrorKind> {
+    let pointer = op_pointer.join("responses");
     let Some(responses) = operation.get("responses").and_then(Value::as_object) else {
         return Err(unsupported(
             pointer,
@@ -273,7 +235,7 @@ fn check_responses(doc: &Value, operation: &Value, op_pointer: &str) -> Result<(
         .collect();
     if responses.contains_key("default") && !success.is_empty() {
         return Err(unsupported(
-            format!("{pointer}/default"),
+            pointer.join("default"),
             format!(
                 "a `default` response beside {} makes progenitor panic: it counts `default` as \
                  both a success and an error",
@@ -297,7 +259,7 @@ fn check_responses(doc: &Value, operation: &Value, op_pointer: &str) -> Result<(
 fn check_same_schema(
     doc: &Value,
     responses: &serde_json::Map<String, Value>,
-    pointer: &str,
+    pointer: &JsonPointer,
     codes: &[&String],
     kind: &str,
 ) -> Result<(), ErrorKind> {
@@ -316,7 +278,7 @@ fn check_same_schema(
                 },
             };
             return Err(unsupported(
-                format!("{pointer}/{}", escape(code)),
+                pointer.join(code),
                 format!(
                     "{kind} responses must share one body schema for progenitor: `{first}` has {} \
                      but `{code}` has {}",

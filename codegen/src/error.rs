@@ -1,5 +1,7 @@
 use std::fmt;
 
+use crate::spec::{JsonPointer, Position, Positions};
+
 /// Why a spec could not be turned into Rust. Its `Display` names the file
 /// first, then where in it and what to do.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -23,7 +25,9 @@ pub enum ErrorKind {
     /// A spec shape progenitor cannot take, found by our own checks.
     Unsupported {
         /// JSON pointer of the offending node.
-        pointer: String,
+        pointer: JsonPointer,
+        /// Where that node starts in the file, when known.
+        position: Option<Position>,
         /// What is wrong.
         problem: String,
         /// What to write instead.
@@ -37,6 +41,26 @@ pub enum ErrorKind {
     ProgenitorPanic(String),
     /// Our own post-processing failed.
     Internal(String),
+}
+
+impl ErrorKind {
+    /// Attaches the file position of an `Unsupported` finding's pointer.
+    pub(crate) fn placed(self, positions: &Positions) -> Self {
+        match self {
+            ErrorKind::Unsupported {
+                pointer,
+                problem,
+                fix,
+                ..
+            } => ErrorKind::Unsupported {
+                position: positions.of(&pointer),
+                pointer,
+                problem,
+                fix,
+            },
+            other => other,
+        }
+    }
 }
 
 impl CodegenError {
@@ -60,9 +84,16 @@ impl fmt::Display for CodegenError {
             ErrorKind::Yaml(err) => write!(f, "{file}: invalid YAML: {err}"),
             ErrorKind::Unsupported {
                 pointer,
+                position,
                 problem,
                 fix,
-            } => write!(f, "{file}: at {pointer}: {problem}\n  fix: {fix}"),
+            } => {
+                match position {
+                    Some(p) => write!(f, "{file}:{}:{}: ", p.line, p.column)?,
+                    None => write!(f, "{file}: ")?,
+                }
+                write!(f, "at {}: {problem}\n  fix: {fix}", pointer.fragment())
+            }
             ErrorKind::NotOpenApi(err) => {
                 write!(f, "{file}: not a valid OpenAPI 3.0 document: {err}")
             }

@@ -11,16 +11,19 @@
 mod checks;
 mod error;
 mod fixups;
+pub mod naming;
 mod open_enums;
 mod open_objects;
 pub mod public_api;
+pub mod spec;
 
 use std::path::Path;
 
 use progenitor::{GenerationSettings, Generator, InterfaceStyle, TagStyle, TypeImpl};
 
 pub use crate::error::{CodegenError, ErrorKind};
-pub use crate::open_enums::{OpenEnum, pascal_case};
+pub use crate::open_enums::OpenEnum;
+pub use crate::spec::{JsonPointer, LoadedSpec, load_spec};
 
 /// Spec path relative to the workspace root.
 pub const SPEC_PATH: &str = "spec/online-meetings-create-or-get.yaml";
@@ -57,56 +60,6 @@ pub fn generate_from_str(spec_text: &str, display_path: &str) -> Result<String, 
     // `ignore` doctests they would only show up as ignored tests.
     let source = prettyplease::unparse(&file).replace("```ignore", "```text");
     Ok(format!("{}{source}", header(display_path)))
-}
-
-/// A parsed and checked spec.
-pub struct LoadedSpec {
-    /// The document as openapiv3 reads it.
-    pub openapi: openapiv3::OpenAPI,
-    /// The document as plain JSON, for checks that need to see everything.
-    pub json: serde_json::Value,
-    /// String enums among the component schemas, in spec order.
-    pub open_enums: Vec<open_enums::OpenEnum>,
-}
-
-/// Parses YAML, runs the checks progenitor would otherwise answer with a
-/// panic, and reads the document as OpenAPI 3.0.
-pub fn load_spec(spec_text: &str, display_path: &str) -> Result<LoadedSpec, CodegenError> {
-    let err = |kind| CodegenError::new(display_path, kind);
-    if spec_text.trim().is_empty() {
-        return Err(err(ErrorKind::Empty));
-    }
-    let json: serde_json::Value =
-        serde_saphyr::from_str(spec_text).map_err(|e| err(ErrorKind::Yaml(yaml_error(&e))))?;
-    checks::check(&json).map_err(err)?;
-    // Read the tree already parsed; only a failure goes back to the YAML,
-    // whose error carries the line and column.
-    let openapi = match <openapiv3::OpenAPI as serde::Deserialize>::deserialize(&json) {
-        Ok(openapi) => openapi,
-        Err(from_tree) => {
-            let message = match serde_saphyr::from_str::<openapiv3::OpenAPI>(spec_text) {
-                Err(e) => yaml_error(&e),
-                Ok(_) => from_tree.to_string(),
-            };
-            return Err(err(ErrorKind::NotOpenApi(message)));
-        }
-    };
-    let open_enums = open_enums::collect(&json);
-    Ok(LoadedSpec {
-        openapi,
-        json,
-        open_enums,
-    })
-}
-
-fn yaml_error(error: &serde_saphyr::Error) -> String {
-    let message = error.to_string();
-    match error.location() {
-        Some(loc) if !message.contains(&format!("line {}", loc.line())) => {
-            format!("line {}, column {}: {message}", loc.line(), loc.column())
-        }
-        _ => message,
-    }
 }
 
 /// The generator settings shared by the xtask and the tests.

@@ -8,11 +8,12 @@
 //! that keeps any other value exactly as sent. progenitor is told to use
 //! these types through `with_replacement`.
 
+use openapiv3::{OpenAPI, ReferenceOr, SchemaKind, Type};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
-use serde_json::Value;
 
 use crate::error::ErrorKind;
+use crate::naming;
 
 /// One string enum of the spec.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -28,62 +29,34 @@ pub struct OpenEnum {
 }
 
 /// Finds the component schemas that are plain string enums.
-pub(crate) fn collect(doc: &Value) -> Vec<OpenEnum> {
-    let Some(schemas) = doc
-        .pointer("/components/schemas")
-        .and_then(Value::as_object)
-    else {
+pub(crate) fn collect(spec: &OpenAPI) -> Vec<OpenEnum> {
+    let Some(components) = &spec.components else {
         return Vec::new();
     };
-    schemas
+    components
+        .schemas
         .iter()
         .filter_map(|(name, schema)| {
-            if schema.get("type").and_then(Value::as_str) != Some("string") {
+            let ReferenceOr::Item(schema) = schema else {
+                return None;
+            };
+            let SchemaKind::Type(Type::String(string)) = &schema.schema_kind else {
+                return None;
+            };
+            if string.enumeration.is_empty() {
                 return None;
             }
             // `null` marks a nullable enum (OpenAPI 3.0.3 wants it listed);
             // Rust expresses it as `Option`, so it is not a variant.
-            let members: Vec<String> = schema
-                .get("enum")?
-                .as_array()?
-                .iter()
-                .filter(|m| !m.is_null())
-                .map(|m| m.as_str().map(str::to_string))
-                .collect::<Option<_>>()?;
+            let members: Vec<String> = string.enumeration.iter().flatten().cloned().collect();
             Some(OpenEnum {
                 schema_name: name.clone(),
-                rust_name: pascal_case(name),
-                description: schema
-                    .get("description")
-                    .and_then(Value::as_str)
-                    .map(str::to_string),
+                rust_name: naming::type_name(name),
+                description: schema.schema_data.description.clone(),
                 members,
             })
         })
         .collect()
-}
-
-/// `roleIsPresenter` -> `RoleIsPresenter`; separators start a new word. The
-/// Rust name of an open enum and of each of its variants.
-pub fn pascal_case(name: &str) -> String {
-    let mut out = String::with_capacity(name.len());
-    let mut upper_next = true;
-    for c in name.chars() {
-        if c.is_ascii_alphanumeric() {
-            if upper_next {
-                out.push(c.to_ascii_uppercase());
-                upper_next = false;
-            } else {
-                out.push(c);
-            }
-        } else {
-            upper_next = true;
-        }
-    }
-    if out.starts_with(|c: char| c.is_ascii_digit()) {
-        out.insert(0, 'X');
-    }
-    out
 }
 
 pub(crate) fn render(enums: &[OpenEnum]) -> TokenStream {
@@ -101,10 +74,9 @@ fn render_one(open_enum: &OpenEnum) -> TokenStream {
             .unwrap_or("A string enum of the spec."),
         open_enum.schema_name
     );
-    let variants: Vec<_> = open_enum
-        .members
+    let variants: Vec<_> = naming::variant_names(&open_enum.members)
         .iter()
-        .map(|m| format_ident!("{}", pascal_case(m)))
+        .map(|m| format_ident!("{m}"))
         .collect();
     let wires: Vec<&str> = open_enum.members.iter().map(String::as_str).collect();
     let variant_docs: Vec<String> = wires.iter().map(|w| format!("`{w}`")).collect();

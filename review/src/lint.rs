@@ -85,7 +85,7 @@ pub fn lint_with(
     // codegen stops at the first unresolved `$ref`; those are all reported above.
     if refs_ok && let Err(err) = codegen::load_spec(spec_text, codegen::SPEC_PATH) {
         let pointer = match &err.kind {
-            ErrorKind::Unsupported { pointer, .. } => pointer.clone(),
+            ErrorKind::Unsupported { pointer, .. } => pointer.to_string(),
             _ => String::new(),
         };
         let message = err.to_string();

@@ -428,7 +428,7 @@ pub(crate) fn snake_case(name: &str) -> String {
 
 /// `onlineMeetingRole` -> `OnlineMeetingRole`: the names codegen gives open
 /// enums and their variants, from the one implementation.
-pub(crate) use graph_online_meetings_codegen::pascal_case;
+pub(crate) use graph_online_meetings_codegen::naming::type_name as pascal_case;
 
 #[cfg(test)]
 mod tests {

@@ -68,6 +68,16 @@ macro_rules! bad_spec_test {
 bad_spec_test!(empty_file, "empty.yaml", ErrorKind::Empty);
 bad_spec_test!(invalid_yaml, "invalid-yaml.yaml", ErrorKind::Yaml(_));
 bad_spec_test!(
+    unclosed_bracket_is_reported_where_it_opens,
+    "unclosed-bracket.yaml",
+    ErrorKind::Yaml(_)
+);
+bad_spec_test!(
+    duplicate_key_is_named_in_our_words,
+    "duplicate-key.yaml",
+    ErrorKind::Yaml(_)
+);
+bad_spec_test!(
     openapi_3_1,
     "openapi-3-1.yaml",
     ErrorKind::Unsupported { .. }
@@ -108,3 +118,71 @@ bad_spec_test!(
     "optional-path-parameter.yaml",
     ErrorKind::ProgenitorPanic(_)
 );
+
+/// typify looks open-enum replacements up by the name it computes; a name
+/// computed any other way leaves that enum closed, silently. Acronyms and
+/// leading digits are where hand-written case conversions disagree with it.
+#[test]
+fn every_enum_comes_out_open_whatever_its_name() {
+    let fixture = "good/acronyms_and_digits.yaml";
+    let source = generate_fixture(fixture).expect("the fixture generates");
+    let file = syn::parse_file(&source).expect("the generated code parses");
+    let types = file
+        .items
+        .iter()
+        .find_map(|item| match item {
+            syn::Item::Mod(module) if module.ident == "types" => module.content.as_ref(),
+            _ => None,
+        })
+        .expect("a types module")
+        .1
+        .clone();
+    let enums: Vec<&syn::ItemEnum> = types
+        .iter()
+        .filter_map(|item| match item {
+            syn::Item::Enum(e) => Some(e),
+            _ => None,
+        })
+        .collect();
+    let spec = codegen::load_spec(
+        &read_workspace_file(&format!("tests/fixtures/{fixture}")),
+        fixture,
+    )
+    .unwrap();
+    let mut expected: Vec<String> = spec
+        .open_enums
+        .iter()
+        .map(|e| e.rust_name.clone())
+        .collect();
+    expected.sort();
+    assert_eq!(
+        expected,
+        [
+            "Ipv6Scope",
+            "MeetingV2Role",
+            "OAuth2GrantType",
+            "X3dModelKind",
+            "XmlHttpRequestMode"
+        ]
+    );
+    let mut found: Vec<String> = enums.iter().map(|e| e.ident.to_string()).collect();
+    found.sort();
+    assert_eq!(
+        found, expected,
+        "one generated enum per spec enum, no closed copy"
+    );
+    for e in &enums {
+        assert!(
+            e.variants.iter().any(|v| v.ident == "Unrecognized"),
+            "enum {} is closed",
+            e.ident
+        );
+    }
+    // The struct's fields use the open enums, not types typify made itself.
+    assert!(
+        source.contains(
+            "pub mode: ::std::option::Option<crate::generated::types::XmlHttpRequestMode>"
+        ),
+        "{source}"
+    );
+}
