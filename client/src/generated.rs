@@ -10,6 +10,7 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 pub mod types {
     ///Dial-in information. Older payloads spell conferenceId with a capital C; that spelling is kept as an additional property.
     #[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[non_exhaustive]
     pub struct AudioConferencing {
         ///The conference ID to enter after dialling in.
         #[serde(
@@ -59,6 +60,7 @@ pub mod types {
     }
     ///Captions of a live event.
     #[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[non_exhaustive]
     pub struct BroadcastMeetingCaptionSettings {
         ///Whether captions are shown.
         #[serde(
@@ -90,6 +92,7 @@ pub mod types {
     }
     ///Settings of a live event.
     #[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[non_exhaustive]
     pub struct BroadcastMeetingSettings {
         ///Who may watch.
         #[serde(
@@ -136,6 +139,7 @@ pub mod types {
     }
     ///The Teams chat thread of a meeting.
     #[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[non_exhaustive]
     pub struct ChatInfo {
         ///Identifier of the message that starts the meeting's reply chain.
         #[serde(
@@ -165,6 +169,7 @@ pub mod types {
     }
     ///Restrictions on the meeting chat.
     #[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[non_exhaustive]
     pub struct ChatRestrictions {
         ///Whether only text may be sent.
         #[serde(
@@ -182,6 +187,7 @@ pub mod types {
     }
     ///How video teleconferencing devices join the meeting.
     #[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[non_exhaustive]
     pub struct CloudVideoInteropInfo {
         ///A page with more information.
         #[serde(
@@ -211,6 +217,7 @@ pub mod types {
     }
     ///Parameters of createOrGet. Only externalId is required. Without startDateTime and endDateTime the meeting starts now and ends an hour later; with startDateTime alone it ends an hour after the start. An endDateTime without a startDateTime, or one earlier than the startDateTime, is rejected with 400.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
     pub struct CreateOrGetOnlineMeetingRequest {
         #[serde(
             rename = "chatInfo",
@@ -249,6 +256,7 @@ pub mod types {
     }
     ///One further error behind a Graph error.
     #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
     pub struct ErrorDetails {
         ///A machine-readable error code.
         pub code: ::std::string::String,
@@ -267,6 +275,7 @@ pub mod types {
     }
     ///A user, device or application. Payloads also carry tenantId, identityProvider and @odata.type, which no schema names; they are kept as additional properties.
     #[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[non_exhaustive]
     pub struct Identity {
         ///Display name; it may change and is not unique.
         #[serde(
@@ -287,6 +296,7 @@ pub mod types {
     }
     ///The identities of an actor, any of which may be absent or null. Graph's identitySet is open: other keys are kept as additional properties.
     #[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[non_exhaustive]
     pub struct IdentitySet {
         ///The application, if an application acted.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -307,6 +317,7 @@ pub mod types {
     }
     ///Diagnostics that vary by service; keys not named here (such as requestId) are kept as additional properties.
     #[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[non_exhaustive]
     pub struct InnerError {
         ///The client-request-id of the request.
         #[serde(
@@ -333,6 +344,7 @@ pub mod types {
     }
     ///A piece of content as text or HTML.
     #[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[non_exhaustive]
     pub struct ItemBody {
         ///The content; for join information, URL-encoded HTML.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -353,6 +365,7 @@ pub mod types {
     }
     ///Joining by meeting ID.
     #[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[non_exhaustive]
     pub struct JoinMeetingIdSettings {
         ///Whether a passcode is needed.
         #[serde(
@@ -379,6 +392,7 @@ pub mod types {
     }
     ///Who skips the lobby.
     #[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[non_exhaustive]
     pub struct LobbyBypassSettings {
         ///Whether callers who dial in skip the lobby.
         #[serde(
@@ -399,6 +413,7 @@ pub mod types {
     }
     ///What went wrong. Code against `code`, never against `message`, which is for people and may change.
     #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
     pub struct MainError {
         ///A machine-readable error code, such as BadRequest or InvalidAuthenticationToken.
         pub code: ::std::string::String,
@@ -426,6 +441,7 @@ pub mod types {
     }
     ///One participant of a meeting.
     #[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[non_exhaustive]
     pub struct MeetingParticipantInfo {
         ///Who the participant is.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -446,6 +462,7 @@ pub mod types {
     }
     ///The organizer and the other participants of a meeting.
     #[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[non_exhaustive]
     pub struct MeetingParticipants {
         ///The attendees.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -469,6 +486,7 @@ pub mod types {
     }
     ///The body of every Graph error response.
     #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
     pub struct OdataError {
         pub error: MainError,
         #[serde(flatten)]
@@ -481,6 +499,7 @@ pub mod types {
     }
     ///A Teams online meeting. Graph's onlineMeeting is an open type: a response may carry properties that no schema names (for example the deprecated autoAdmittedUsers, or @odata annotations); they are kept as additional properties. Every property may be absent or null.
     #[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[non_exhaustive]
     pub struct OnlineMeeting {
         ///Whether attendees may turn on their camera.
         #[serde(
@@ -803,6 +822,7 @@ pub mod types {
     }
     ///A sensitivity label applied to a meeting.
     #[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[non_exhaustive]
     pub struct OnlineMeetingSensitivityLabelAssignment {
         ///Identifier of the label.
         #[serde(
@@ -820,6 +840,7 @@ pub mod types {
     }
     ///Watermark protection of a meeting.
     #[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[non_exhaustive]
     pub struct WatermarkProtectionValues {
         ///Whether shared content is watermarked.
         #[serde(

@@ -8,6 +8,10 @@
 //! - progenitor sends `api-version: <info.version>` with every request.
 //!   Graph has no such header (its version is the URL's `/v1.0` or
 //!   `/beta`), so it is not sent.
+//! - Every public struct of `types` is marked `#[non_exhaustive]`, so a
+//!   property the spec adds later is a new field and not a breaking change
+//!   for users: outside the crate they build values with the builders
+//!   (`types::X::builder()`) or serde, never with struct literals.
 
 use syn::visit_mut::VisitMut;
 use syn::{Expr, Fields, ImplItem, Item, ItemStruct};
@@ -25,11 +29,11 @@ pub(crate) fn apply(file: &mut syn::File) {
         return;
     };
     for item in types.iter_mut() {
-        if let Item::Struct(s) = item
-            && has_flattened_extra(s)
-            && every_field_is_optional(s)
-        {
-            add_default_derive(s);
+        if let Item::Struct(s) = item {
+            if has_flattened_extra(s) && every_field_is_optional(s) {
+                add_default_derive(s);
+            }
+            mark_non_exhaustive(s);
         }
     }
     let open_objects = crate::open_objects::apply(types);
@@ -44,6 +48,15 @@ pub(crate) fn apply(file: &mut syn::File) {
                 crate::open_objects::convert_in_builders(item);
             }
         }
+    }
+}
+
+fn mark_non_exhaustive(s: &mut ItemStruct) {
+    let public_fields = matches!(&s.fields, Fields::Named(named)
+        if named.named.iter().any(|f| matches!(f.vis, syn::Visibility::Public(_))));
+    let marked = s.attrs.iter().any(|a| a.path().is_ident("non_exhaustive"));
+    if matches!(s.vis, syn::Visibility::Public(_)) && public_fields && !marked {
+        s.attrs.push(syn::parse_quote!(#[non_exhaustive]));
     }
 }
 

@@ -35,3 +35,37 @@ fn public_types_of_the_generated_client() {
     let api = PublicApi::from_source(&source).expect("the generated file parses");
     insta::assert_snapshot!(api.render());
 }
+
+/// Adding a property to the spec adds a field. That is not a breaking change
+/// for users only if no public struct can be built with a struct literal
+/// outside the crate.
+#[test]
+fn every_public_struct_with_public_fields_is_non_exhaustive() {
+    let file = syn::parse_file(&read_workspace_file(codegen::GENERATED_PATH)).unwrap();
+    let mut open = Vec::new();
+    let mut checked = 0;
+    let mut visit = |items: &[syn::Item]| {
+        for item in items {
+            if let syn::Item::Struct(s) = item
+                && matches!(s.vis, syn::Visibility::Public(_))
+                && s.fields
+                    .iter()
+                    .any(|f| matches!(f.vis, syn::Visibility::Public(_)))
+            {
+                checked += 1;
+                if !s.attrs.iter().any(|a| a.path().is_ident("non_exhaustive")) {
+                    open.push(s.ident.to_string());
+                }
+            }
+        }
+    };
+    for item in &file.items {
+        if let syn::Item::Mod(module) = item
+            && let Some((_, items)) = &module.content
+        {
+            visit(items);
+        }
+    }
+    assert!(checked > 20, "only {checked} structs found");
+    assert!(open.is_empty(), "exhaustive public structs: {open:?}");
+}
