@@ -7,45 +7,109 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
+use clap::{Args, Parser, Subcommand, ValueEnum};
 use graph_online_meetings_codegen as codegen;
 use graph_online_meetings_review as review;
 
-const USAGE: &str = "\
-usage: cargo xtask <task>
+/// The workspace's own commands. Run them as `cargo xtask <task>`.
+#[derive(Debug, Parser)]
+#[command(
+    name = "cargo xtask",
+    bin_name = "cargo xtask",
+    disable_version_flag = true
+)]
+struct Cli {
+    #[command(subcommand)]
+    task: Task,
+}
 
-tasks:
-  generate           regenerate client/src/generated.rs from the spec
-  generate --check   write nothing; exit 1 with a diff if the file is stale
-  generate --spec <file> [--check]
-                     generate from another spec file (for trying changes)
-  lint               check the spec and spec/examples/; exit 1 on any finding
-  review --base <git-ref> [--output <file>] [--fail-on breaking|wire|rust|never]
-                     Markdown report of what the spec change since <git-ref>
-                     does to clients; exit 1 on breaking changes (default)
-";
+#[derive(Debug, Subcommand)]
+enum Task {
+    /// Regenerate client/src/generated.rs from the spec with progenitor.
+    Generate(GenerateOptions),
+    /// Check the spec and spec/examples/; exit 1 on any finding.
+    Lint,
+    /// Markdown report of what the spec change since a git ref does to
+    /// clients, for Rust and on the wire; exit 1 on breaking changes.
+    Review(ReviewArgs),
+}
+
+#[derive(Debug, Args)]
+struct GenerateOptions {
+    /// Write nothing; exit 1 with a diff if the committed file is stale.
+    #[arg(long)]
+    check: bool,
+    /// Generate from another spec file (to try a change) instead of the
+    /// workspace's spec.
+    #[arg(long, value_name = "FILE")]
+    spec: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+struct ReviewArgs {
+    /// The git ref to compare the working tree's spec with, such as
+    /// `origin/main`.
+    #[arg(long, value_name = "GIT_REF", value_parser = git_ref)]
+    base: String,
+    /// Also write the report to this file.
+    #[arg(long, value_name = "FILE")]
+    output: Option<String>,
+    /// Which breaking changes make the command exit 1.
+    #[arg(long, value_enum, default_value_t = FailOnArg::Breaking)]
+    fail_on: FailOnArg,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum FailOnArg {
+    /// Any breaking change, for Rust users or on the wire.
+    Breaking,
+    /// Only changes that break requests or responses on the wire.
+    Wire,
+    /// Only changes that break Rust code using the client.
+    Rust,
+    /// Never fail; only report.
+    Never,
+}
+
+impl From<FailOnArg> for review::FailOn {
+    fn from(arg: FailOnArg) -> Self {
+        match arg {
+            FailOnArg::Breaking => review::FailOn::Breaking,
+            FailOnArg::Wire => review::FailOn::Wire,
+            FailOnArg::Rust => review::FailOn::Rust,
+            FailOnArg::Never => review::FailOn::Never,
+        }
+    }
+}
+
+fn git_ref(text: &str) -> Result<String, String> {
+    if text.is_empty() || text.starts_with('-') {
+        return Err(format!("`{text}` is not a git ref"));
+    }
+    Ok(text.to_string())
+}
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    match args.split_first() {
-        Some((&"generate", rest)) => match GenerateOptions::parse(rest) {
-            Ok(options) => generate(&options),
-            Err(message) => usage_error(&message),
-        },
-        Some((&"lint", [])) => emit(review::cli::lint(&workspace_root())),
-        Some((&"lint", [option, ..])) => {
-            usage_error(&format!("unknown option `{option}` for `lint`"))
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) => {
+            // clap prints help and version to stdout (exit 0), and usage
+            // errors, which name the offending argument, to stderr (exit 2).
+            let _ = err.print();
+            return ExitCode::from(if err.use_stderr() { 2 } else { 0 });
         }
-        Some((&"review", rest)) => match review::cli::ReviewOptions::parse(rest) {
-            Ok(options) => emit(review::cli::review(&workspace_root(), &options)),
-            Err(message) => usage_error(&message),
-        },
-        Some((&("help" | "--help" | "-h"), _)) => {
-            print!("{USAGE}");
-            ExitCode::SUCCESS
+    };
+    match cli.task {
+        Task::Generate(options) => generate(&options),
+        Task::Lint => emit(review::cli::lint(&workspace_root())),
+        Task::Review(args) => {
+            let options = review::cli::ReviewOptions {
+                base: args.base,
+                output: args.output,
+                fail_on: args.fail_on.into(),
+            };
+            emit(review::cli::review(&workspace_root(), &options))
         }
-        Some((task, _)) => usage_error(&format!("unknown task `{task}`")),
-        None => usage_error("no task given"),
     }
 }
 
@@ -53,37 +117,6 @@ fn emit(outcome: review::cli::Outcome) -> ExitCode {
     print!("{}", outcome.stdout);
     eprint!("{}", outcome.stderr);
     ExitCode::from(outcome.code)
-}
-
-fn usage_error(message: &str) -> ExitCode {
-    eprintln!("error: {message}\n\n{USAGE}");
-    ExitCode::from(2)
-}
-
-struct GenerateOptions {
-    check: bool,
-    spec: Option<PathBuf>,
-}
-
-impl GenerateOptions {
-    fn parse(args: &[&str]) -> Result<Self, String> {
-        let mut options = GenerateOptions {
-            check: false,
-            spec: None,
-        };
-        let mut args = args.iter();
-        while let Some(arg) = args.next() {
-            match *arg {
-                "--check" => options.check = true,
-                "--spec" => {
-                    let path = args.next().ok_or("`--spec` needs a file")?;
-                    options.spec = Some(PathBuf::from(path));
-                }
-                other => return Err(format!("unknown option `{other}` for `generate`")),
-            }
-        }
-        Ok(options)
-    }
 }
 
 fn workspace_root() -> PathBuf {

@@ -109,8 +109,52 @@ fn check_passes_on_the_committed_file() {
 }
 
 #[test]
-fn unknown_arguments_are_usage_errors() {
-    let out = xtask(&["generate", "--frobnicate"]);
+fn unknown_arguments_are_usage_errors_that_name_them() {
+    for args in [
+        &["generate", "--frobnicate"][..],
+        &["lint", "--frobnicate"],
+        &["review", "--base", "main", "--frobnicate"],
+        &["--frobnicate"],
+    ] {
+        let out = xtask(args);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(stderr.contains("'--frobnicate'"), "{args:?}: {stderr}");
+        assert!(out.stdout.is_empty(), "{args:?}");
+    }
+    let out = xtask(&["frobnicate"]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("unknown option `--frobnicate`"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("unrecognized subcommand 'frobnicate'"));
+    let out = xtask(&["review", "--fail-on", "sometimes", "--base", "main"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("'sometimes'"));
+}
+
+#[test]
+fn help_works_on_every_task_and_says_what_each_flag_does() {
+    let cases: [(&[&str], &[&str]); 8] = [
+        (&["--help"], &["generate", "lint", "review"]),
+        (&["-h"], &["generate", "lint", "review"]),
+        (&["help", "review"], &["--base"]),
+        (&["generate", "--help"], &["--check", "--spec", "stale"]),
+        (&["generate", "-h"], &["--check", "--spec"]),
+        (&["lint", "--help"], &["spec/examples/"]),
+        (
+            &["review", "--help"],
+            &["--base", "--output", "--fail-on", "wire", "never"],
+        ),
+        (&["review", "-h"], &["--base", "--output", "--fail-on"]),
+    ];
+    for (args, mentions) in cases {
+        let out = xtask(args);
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(out.status.code(), Some(0), "{args:?}");
+        assert!(stdout.contains("Usage: cargo xtask"), "{args:?}: {stdout}");
+        for mention in mentions {
+            assert!(
+                stdout.contains(mention),
+                "{args:?} mentions {mention}: {stdout}"
+            );
+        }
+    }
 }
