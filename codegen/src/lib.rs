@@ -9,6 +9,7 @@
 //! Nothing here writes files.
 
 mod checks;
+pub mod crates;
 mod error;
 mod fixups;
 pub mod naming;

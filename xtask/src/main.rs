@@ -3,8 +3,9 @@
 //! Heavy lifting lives in `graph-online-meetings-codegen`; this binary only
 //! reads arguments, writes files and sets the exit code.
 
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-use std::process::ExitCode;
+use std::process::{Command, ExitCode};
 use std::time::Instant;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -148,6 +149,11 @@ fn generate(options: &GenerateOptions) -> ExitCode {
         }
     };
     let generation_time = started.elapsed();
+    if let Err(message) = check_client_can_compile(&root, &source, &spec_path) {
+        eprintln!("error: {spec_label}: {message}");
+        eprintln!("{} was left unchanged.", codegen::GENERATED_PATH);
+        return ExitCode::FAILURE;
+    }
 
     let committed = std::fs::read_to_string(&target).ok();
     if options.check {
@@ -192,6 +198,90 @@ fn generate(options: &GenerateOptions) -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// The generated code may only name crates the client depends on; anything
+/// else would be written and then fail to build.
+fn check_client_can_compile(root: &Path, source: &str, spec_path: &Path) -> Result<(), String> {
+    let used = codegen::crates::external_crates(source)
+        .map_err(|e| format!("the generated code does not parse (a bug in codegen): {e}"))?;
+    let available = client_dependencies(root)?;
+    let missing = codegen::crates::missing_crates(&used, &available);
+    if missing.is_empty() {
+        return Ok(());
+    }
+    let pattern = || {
+        let text = std::fs::read_to_string(spec_path).ok()?;
+        let spec = codegen::load_spec(&text, "").ok()?;
+        let (pointer, position) = codegen::crates::first_pattern(&spec)?;
+        Some(match position {
+            Some(p) => format!(", first at {} ({p})", pointer.fragment()),
+            None => format!(", first at {}", pointer.fragment()),
+        })
+    };
+    let list: Vec<String> = missing
+        .iter()
+        .map(|(name, why)| {
+            let at = if *name == "regress" {
+                pattern().unwrap_or_default()
+            } else {
+                String::new()
+            };
+            format!("`{name}` ({why}{at})")
+        })
+        .collect();
+    Err(format!(
+        "the generated code needs {}, which client/Cargo.toml does not depend on, so it would \
+         not compile\n  fix: remove the construct from the spec, or add the crate to the \
+         client's [dependencies] if it belongs in the client's dependency tree",
+        list.join(", ")
+    ))
+}
+
+/// The names (as Rust paths spell them) of the client crate's normal
+/// dependencies, read with `cargo metadata` so that renames count.
+fn client_dependencies(root: &Path) -> Result<BTreeSet<String>, String> {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let output = Command::new(cargo)
+        .args([
+            "metadata",
+            "--no-deps",
+            "--format-version",
+            "1",
+            "--offline",
+        ])
+        .arg("--manifest-path")
+        .arg(root.join("client/Cargo.toml"))
+        .output()
+        .map_err(|e| format!("cannot run `cargo metadata`: {e}"))?;
+    if !output.status.success() {
+        return Err(format!(
+            "`cargo metadata` failed: {}",
+            String::from_utf8_lossy(&output.stderr).trim()
+        ));
+    }
+    let metadata: serde_json::Value = serde_json::from_slice(&output.stdout)
+        .map_err(|e| format!("`cargo metadata` printed something unexpected: {e}"))?;
+    let client = metadata["packages"]
+        .as_array()
+        .and_then(|packages| {
+            packages
+                .iter()
+                .find(|p| p["name"] == "graph-online-meetings")
+        })
+        .ok_or("`cargo metadata` does not list the graph-online-meetings package")?;
+    let mut names: BTreeSet<String> = ["graph_online_meetings".to_string()].into();
+    for dependency in client["dependencies"].as_array().into_iter().flatten() {
+        if !dependency["kind"].is_null() {
+            continue; // dev- and build-dependencies are not there for the library
+        }
+        let name = dependency["rename"]
+            .as_str()
+            .or_else(|| dependency["name"].as_str())
+            .unwrap_or_default();
+        names.insert(name.replace('-', "_"));
+    }
+    Ok(names)
 }
 
 /// Writes a sibling temporary file and renames it over the target, so a

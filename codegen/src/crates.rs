@@ -1,0 +1,133 @@
+//! Which crates the generated code names, so that `cargo xtask generate`
+//! can refuse to write code the client crate could not compile (typify
+//! emits `::regress::Regex` for a `pattern`, for example, and the client
+//! does not depend on `regress`).
+
+use std::collections::BTreeSet;
+
+use syn::visit::Visit;
+
+/// The external crates `source` refers to: roots of `::absolute` paths and
+/// of `use` items, without `std`, `core`, `alloc` and the crate itself.
+pub fn external_crates(source: &str) -> Result<BTreeSet<String>, String> {
+    let file = syn::parse_file(source).map_err(|e| e.to_string())?;
+    let mut finder = CrateFinder::default();
+    finder.visit_file(&file);
+    Ok(finder.crates)
+}
+
+/// What the generated code needs beyond the client's dependencies, each
+/// with why, as `(crate, hint)`.
+pub fn missing_crates<'a>(
+    used: &'a BTreeSet<String>,
+    available: &BTreeSet<String>,
+) -> Vec<(&'a str, &'static str)> {
+    used.iter()
+        .filter(|name| !available.contains(*name))
+        .map(|name| {
+            let hint = match name.as_str() {
+                "regress" => "typify validates a schema `pattern` with regress",
+                _ => "progenitor or typify emits paths into it",
+            };
+            (name.as_str(), hint)
+        })
+        .collect()
+}
+
+/// Where the spec first writes a `pattern` (outside example payloads), for
+/// naming the construct that needs `regress`.
+pub fn first_pattern(
+    spec: &crate::LoadedSpec,
+) -> Option<(crate::JsonPointer, Option<crate::spec::Position>)> {
+    fn walk(node: &serde_json::Value, at: crate::JsonPointer) -> Option<crate::JsonPointer> {
+        match node {
+            serde_json::Value::Object(map) => {
+                if map.get("pattern").is_some_and(serde_json::Value::is_string) {
+                    return Some(at.join("pattern"));
+                }
+                map.iter()
+                    .filter(|(key, _)| !matches!(key.as_str(), "example" | "examples"))
+                    .find_map(|(key, value)| walk(value, at.join(key)))
+            }
+            serde_json::Value::Array(items) => items
+                .iter()
+                .enumerate()
+                .find_map(|(index, value)| walk(value, at.join(index))),
+            _ => None,
+        }
+    }
+    let pointer = walk(&spec.json, crate::JsonPointer::root())?;
+    let position = spec.position(&pointer);
+    Some((pointer, position))
+}
+
+#[derive(Default)]
+struct CrateFinder {
+    crates: BTreeSet<String>,
+}
+
+impl CrateFinder {
+    fn add(&mut self, root: &syn::Ident) {
+        let name = root.to_string();
+        if !matches!(
+            name.as_str(),
+            "std" | "core" | "alloc" | "crate" | "self" | "super" | "Self"
+        ) {
+            self.crates.insert(name);
+        }
+    }
+}
+
+impl<'ast> Visit<'ast> for CrateFinder {
+    fn visit_path(&mut self, path: &'ast syn::Path) {
+        if path.leading_colon.is_some()
+            && let Some(first) = path.segments.first()
+        {
+            self.add(&first.ident);
+        }
+        syn::visit::visit_path(self, path);
+    }
+
+    fn visit_item_use(&mut self, item: &'ast syn::ItemUse) {
+        let mut roots = Vec::new();
+        use_roots(&item.tree, &mut roots);
+        for root in roots {
+            self.add(root);
+        }
+    }
+}
+
+fn use_roots<'a>(tree: &'a syn::UseTree, roots: &mut Vec<&'a syn::Ident>) {
+    match tree {
+        syn::UseTree::Path(path) => roots.push(&path.ident),
+        syn::UseTree::Name(name) => roots.push(&name.ident),
+        syn::UseTree::Rename(rename) => roots.push(&rename.ident),
+        syn::UseTree::Group(group) => group.items.iter().for_each(|t| use_roots(t, roots)),
+        syn::UseTree::Glob(_) => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn absolute_paths_and_use_roots_are_found() {
+        let source = "use progenitor_client::{encode_path, RequestBuilderExt};\n\
+                      use self::types::X;\n\
+                      pub struct A { p: ::std::sync::LazyLock<::regress::Regex>, t: ::chrono::DateTime<::chrono::Utc> }";
+        let used = external_crates(source).unwrap();
+        assert_eq!(
+            used.iter().map(String::as_str).collect::<Vec<_>>(),
+            ["chrono", "progenitor_client", "regress"]
+        );
+        let available: BTreeSet<String> = ["chrono", "progenitor_client"].map(String::from).into();
+        assert_eq!(
+            missing_crates(&used, &available),
+            [(
+                "regress",
+                "typify validates a schema `pattern` with regress"
+            )]
+        );
+    }
+}
