@@ -7,6 +7,7 @@
 
 mod api;
 pub mod cli;
+mod json_schema;
 mod lint;
 mod report;
 mod review;

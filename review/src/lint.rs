@@ -304,7 +304,9 @@ impl Linter {
         files: &[(String, String)],
         nullable: NullableReading,
     ) {
-        let validator = Validator::new(doc, nullable);
+        let sites = example_sites(doc);
+        let schemas: Vec<String> = sites.iter().map(|site| site.schema.clone()).collect();
+        let validator = Validator::new(doc, &schemas, nullable);
         let spec_dir = self.spec_path.rsplit_once('/').map_or("", |(dir, _)| dir);
         let mut parsed: BTreeMap<&str, Result<Value, String>> = BTreeMap::new();
         for (path, text) in files {
@@ -312,7 +314,7 @@ impl Linter {
         }
         let mut named: BTreeSet<String> = BTreeSet::new();
         let mut seen: BTreeSet<String> = BTreeSet::new();
-        for site in example_sites(doc) {
+        for site in sites {
             for example in site.examples {
                 match example {
                     ExampleRef::Inline { pointer } => {
