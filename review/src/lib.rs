@@ -9,7 +9,6 @@ mod api;
 pub mod cli;
 mod json_schema;
 mod lint;
-mod report;
 mod review;
 mod spec;
 mod validate;
