@@ -7,6 +7,7 @@
 
 mod api;
 pub mod cli;
+mod example_sites;
 mod json_schema;
 mod lint;
 mod review;
