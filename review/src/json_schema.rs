@@ -24,7 +24,7 @@ use std::collections::BTreeMap;
 
 use serde_json::{Map, Value};
 
-use crate::spec::{join, ref_pointer, resolve};
+use crate::spec::{join, pointer_fragment, ref_pointer, resolve};
 
 /// Keywords OpenAPI 3.0 adds to a Schema Object that are not validation.
 const DROPPED: [&str; 6] = [
@@ -78,19 +78,18 @@ impl Translation {
         translation
     }
 
-    /// A JSON Schema whose root is the translated schema at `spec_pointer`.
-    pub(crate) fn schema_for(&self, spec_pointer: &str) -> Value {
-        let target = self
-            .to_translated(spec_pointer)
-            .expect("every site is translated in Translation::new");
+    /// A JSON Schema whose root is the translated schema at `spec_pointer`;
+    /// `None` unless it was among the `sites` (or components) translated.
+    pub(crate) fn schema_for(&self, spec_pointer: &str) -> Option<Value> {
+        let target = self.to_translated(spec_pointer)?;
         let mut root = Map::new();
         root.insert(
             "$schema".to_string(),
             Value::from("https://json-schema.org/draft/2020-12/schema"),
         );
-        root.insert("$ref".to_string(), Value::from(fragment(&target)));
+        root.insert("$ref".to_string(), Value::from(pointer_fragment(&target)));
         root.insert("$defs".to_string(), Value::Object(self.defs.clone()));
-        Value::Object(root)
+        Some(Value::Object(root))
     }
 
     /// The spec pointer of a pointer into the translated document.
@@ -138,7 +137,7 @@ impl Translation {
                 return Value::Bool(false);
             };
             let translated = self.root_of(target);
-            let written = fragment(&translated);
+            let written = pointer_fragment(&translated);
             self.ref_targets.insert(written.clone(), translated);
             let mut out = Map::new();
             out.insert("$ref".to_string(), Value::from(written));
@@ -197,17 +196,4 @@ fn exclusive(map: &Map<String, Value>, bound: &str) -> bool {
         "exclusiveMaximum"
     };
     map.get(flag) == Some(&Value::Bool(true))
-}
-
-/// `#` and the pointer, percent-encoded where a URI fragment needs it.
-fn fragment(pointer: &str) -> String {
-    let mut out = String::from("#");
-    for byte in pointer.bytes() {
-        if byte.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=:@/".contains(&byte) {
-            out.push(byte as char);
-        } else {
-            out.push_str(&format!("%{byte:02X}"));
-        }
-    }
-    out
 }

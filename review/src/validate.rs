@@ -12,7 +12,7 @@ use jsonschema::error::ValidationErrorKind as Kind;
 use serde_json::Value;
 
 use crate::json_schema::Translation;
-use crate::spec::{join, resolve};
+use crate::spec::{compare_pointers, join, parent_pointer, resolve};
 
 /// One way an example breaks its schema.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -57,7 +57,15 @@ impl<'a> Validator<'a> {
     /// Validates `value` against the schema at `schema_pointer`, one of the
     /// `sites` given to [`Validator::new`].
     pub(crate) fn validate(&self, value: &Value, schema_pointer: &str) -> Vec<Violation> {
-        let schema = self.translation.schema_for(schema_pointer);
+        let Some(schema) = self.translation.schema_for(schema_pointer) else {
+            return vec![Violation {
+                instance: String::new(),
+                rule: format!("#{schema_pointer}"),
+                message:
+                    "the schema was not translated for checking (an internal error of the lint)"
+                        .to_string(),
+            }];
+        };
         let validator = match jsonschema::options()
             .should_validate_formats(true)
             .build(&schema)
@@ -85,7 +93,7 @@ impl<'a> Validator<'a> {
             .map(|e| {
                 (
                     e.instance_path().as_str(),
-                    parent(e.evaluation_path().as_str()),
+                    parent_pointer(e.evaluation_path().as_str()),
                 )
             })
             .collect();
@@ -119,7 +127,7 @@ impl<'a> Validator<'a> {
                 }
             }
         }
-        out.sort_by(|a, b| by_segments(&a.instance, &b.instance));
+        out.sort_by(|a, b| compare_pointers(&a.instance, &b.instance));
         out
     }
 
@@ -200,7 +208,7 @@ impl<'a> Validator<'a> {
         let keyword = self
             .spec_pointer(translated)
             .unwrap_or_else(|| translated.to_string());
-        let node_pointer = parent(&keyword);
+        let node_pointer = parent_pointer(&keyword);
         let node = resolve(self.doc, &node_pointer);
         let value: &Value = error.instance();
         let one = |rule: String, message: String| {
@@ -322,32 +330,27 @@ impl<'a> Validator<'a> {
                 };
                 one(keyword, message)
             }
-            Kind::MinLength { limit } | Kind::MaxLength { limit } => {
-                let length = value.as_str().map_or(0, |s| s.chars().count());
-                let relation = if matches!(error.kind(), Kind::MinLength { .. }) {
+            Kind::MinLength { limit }
+            | Kind::MaxLength { limit }
+            | Kind::MinItems { limit }
+            | Kind::MaxItems { limit }
+            | Kind::MinProperties { limit }
+            | Kind::MaxProperties { limit } => {
+                let (count, unit) = match value {
+                    Value::String(text) => (text.chars().count(), "characters"),
+                    Value::Array(items) => (items.len(), "items"),
+                    Value::Object(map) => (map.len(), "properties"),
+                    _ => (0, "values"),
+                };
+                let relation = if matches!(
+                    error.kind(),
+                    Kind::MinLength { .. } | Kind::MinItems { .. } | Kind::MinProperties { .. }
+                ) {
                     "fewer than"
                 } else {
                     "more than"
                 };
-                one(keyword, format!("{length} characters, {relation} {limit}"))
-            }
-            Kind::MinItems { limit } | Kind::MaxItems { limit } => {
-                let count = value.as_array().map_or(0, Vec::len);
-                let relation = if matches!(error.kind(), Kind::MinItems { .. }) {
-                    "fewer than"
-                } else {
-                    "more than"
-                };
-                one(keyword, format!("{count} items, {relation} {limit}"))
-            }
-            Kind::MinProperties { limit } | Kind::MaxProperties { limit } => {
-                let count = value.as_object().map_or(0, serde_json::Map::len);
-                let relation = if matches!(error.kind(), Kind::MinProperties { .. }) {
-                    "fewer than"
-                } else {
-                    "more than"
-                };
-                one(keyword, format!("{count} properties, {relation} {limit}"))
+                one(keyword, format!("{count} {unit}, {relation} {limit}"))
             }
             Kind::UniqueItems => {
                 let items = value.as_array().map_or(&[][..], Vec::as_slice);
@@ -409,24 +412,6 @@ fn without_type(outer: &str, inner: Violation) -> Violation {
             inner.rule
         ),
     }
-}
-
-/// The pointer without its last segment.
-fn parent(pointer: &str) -> String {
-    pointer
-        .rsplit_once('/')
-        .map_or(String::new(), |(parent, _)| parent.to_string())
-}
-
-/// Orders instance pointers as the example reads: by segment, numbers by value.
-fn by_segments(a: &str, b: &str) -> std::cmp::Ordering {
-    let key = |pointer: &str| -> Vec<(Option<u64>, String)> {
-        pointer
-            .split('/')
-            .map(|s| (s.parse().ok(), s.to_string()))
-            .collect()
-    };
-    key(a).cmp(&key(b))
 }
 
 fn article(ty: &str) -> String {
