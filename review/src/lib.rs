@@ -7,8 +7,9 @@
 
 mod api;
 pub mod cli;
+mod example_sites;
+mod json_schema;
 mod lint;
-mod report;
 mod review;
 mod spec;
 mod validate;

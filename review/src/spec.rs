@@ -77,6 +77,38 @@ pub(crate) fn unescape(segment: &str) -> String {
     segment.replace("~1", "/").replace("~0", "~")
 }
 
+/// The pointer without its last segment.
+pub(crate) fn parent_pointer(pointer: &str) -> String {
+    pointer
+        .rsplit_once('/')
+        .map_or(String::new(), |(parent, _)| parent.to_string())
+}
+
+/// Orders pointers as a document reads: by segment, numbers by value.
+pub(crate) fn compare_pointers(a: &str, b: &str) -> std::cmp::Ordering {
+    let key = |pointer: &str| -> Vec<(Option<u64>, String)> {
+        pointer
+            .split('/')
+            .map(|s| (s.parse().ok(), s.to_string()))
+            .collect()
+    };
+    key(a).cmp(&key(b))
+}
+
+/// The pointer as a `$ref` value: `#` and the pointer, percent-encoded
+/// where a URI fragment needs it (RFC 6901 section 6).
+pub(crate) fn pointer_fragment(pointer: &str) -> String {
+    let mut out = String::from("#");
+    for byte in pointer.bytes() {
+        if byte.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=:@/".contains(&byte) {
+            out.push(byte as char);
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
 /// One operation of the document.
 #[derive(Debug, Clone)]
 pub(crate) struct Operation<'a> {

@@ -240,3 +240,87 @@ fn unparseable_spec_is_one_finding() {
         findings[0]
     );
 }
+
+/// Keywords checked by the JSON Schema engine on the translated schema: the
+/// 3.0 boolean `exclusiveMinimum`, `pattern`, and the RFC 3339 formats
+/// (lower-case `t`/`z` are RFC 3339 too).
+#[test]
+fn bounds_patterns_and_formats_are_checked() {
+    let spec = replace_once(
+        FIXTURE,
+        "        status:\n          type: string\n          enum: [scheduled, cancelled]\n",
+        "        status:\n          type: string\n          enum: [scheduled, cancelled]\n        count:\n          type: integer\n          minimum: 1\n          exclusiveMinimum: true\n        code:\n          type: string\n          pattern: '^[a-z]+$'\n        day:\n          type: string\n          format: date\n",
+    );
+    let meeting = replace_once(
+        FIXTURE_MEETING,
+        "\"role\": \"presenter\"",
+        "\"role\": \"presenter\", \"count\": 1, \"code\": \"ABC\", \"day\": \"2021-02-29\"",
+    );
+    let meeting = replace_once(
+        &meeting,
+        "2020-09-11T06:30:18.0615989Z",
+        "2020-09-11t06:30:18.0615989z",
+    );
+    let findings = lint(&spec, &fixture_examples(FIXTURE_REQUEST, &meeting));
+    let schema = "#/components/schemas/meeting/properties";
+    assert_eq!(
+        render(&findings),
+        format!(
+            "spec/examples/meeting.json#/code breaks {schema}/code/pattern: `\"ABC\"` does not match the pattern `^[a-z]+$`\n\
+             spec/examples/meeting.json#/count breaks {schema}/count/minimum: 1 is not greater than 1 (exclusiveMinimum)\n\
+             spec/examples/meeting.json#/day breaks {schema}/day/format: `\"2021-02-29\"` is not an RFC 3339 full-date such as `2020-02-06`\n"
+        )
+    );
+}
+
+/// With `additionalProperties: false` each unknown property is its own
+/// finding, at the property.
+#[test]
+fn each_unknown_property_is_named() {
+    let spec = replace_once(
+        FIXTURE,
+        "    participant:\n      type: object\n      additionalProperties: {}\n",
+        "    participant:\n      type: object\n      additionalProperties: false\n",
+    );
+    let meeting = replace_once(
+        FIXTURE_MEETING,
+        "\"role\": \"presenter\"",
+        "\"role\": \"presenter\", \"attendees\": [{\"upn\": \"a\", \"x\": 1, \"y\": 2}]",
+    );
+    let findings = lint(&spec, &fixture_examples(FIXTURE_REQUEST, &meeting));
+    let locations: Vec<(&str, Option<&str>)> = findings
+        .iter()
+        .map(|f| (f.location.as_str(), f.rule.as_deref()))
+        .collect();
+    let rule = Some("#/components/schemas/participant/additionalProperties");
+    assert_eq!(
+        locations,
+        [
+            ("spec/examples/meeting.json#/attendees/0/x", rule),
+            ("spec/examples/meeting.json#/attendees/0/y", rule),
+        ],
+        "{}",
+        render(&findings)
+    );
+}
+
+/// A schema the JSON Schema engine cannot compile is a finding that names
+/// the spec keyword, not a panic.
+#[test]
+fn an_invalid_schema_is_a_finding_at_its_keyword() {
+    let spec = replace_once(
+        FIXTURE,
+        "        upn:\n          type: string\n",
+        "        upn:\n          type: strnig\n",
+    );
+    let findings = lint(&spec, &fixture_examples(FIXTURE_REQUEST, FIXTURE_MEETING));
+    assert!(!findings.is_empty());
+    for finding in &findings {
+        assert_eq!(
+            finding.rule.as_deref(),
+            Some("#/components/schemas/participant/properties/upn/type"),
+            "{finding}"
+        );
+        assert!(finding.message.contains("strnig"), "{finding}");
+    }
+}

@@ -5,8 +5,8 @@ use std::fmt::Write as _;
 
 use graph_online_meetings_codegen as codegen;
 
+use super::{Area, Change, Report, Verdict};
 use crate::api::Currency;
-use crate::review::{Area, Change, Report, Verdict};
 
 impl Report {
     /// Renders the report as GitHub-flavoured Markdown.

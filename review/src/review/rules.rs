@@ -1,0 +1,604 @@
+//! The verdict rules: for every kind of change, the Rust verdict and the
+//! wire verdict, each with its one-line reason. This is the only place that
+//! decides what breaks.
+//!
+//! - **Rust**: does code that uses the generated crate still compile? The
+//!   generated structs have public fields and are built with struct
+//!   literals, so a new field breaks; string enums of the components are
+//!   open and `#[non_exhaustive]`, so a new variant does not.
+//! - **Wire**: do existing exchanges still work? Requests that a caller of
+//!   the base client sends must stay acceptable; responses the head server
+//!   sends must stay readable by the base client, and stored responses
+//!   (valid under the base spec) must stay readable by the regenerated
+//!   client. "Readable" means by this client: unknown properties land in
+//!   `extra` (or are ignored), unknown members of open enums become
+//!   `Unrecognized`, and an `Option` field reads null as `None`.
+
+use super::Verdict;
+use super::model::{Extra, Field, OperationChange, Optionality, SchemaChange};
+use crate::spec::Usage;
+
+fn ok(reason: impl Into<String>) -> Verdict {
+    Verdict {
+        breaking: false,
+        reason: reason.into(),
+    }
+}
+
+fn breaking(reason: impl Into<String>) -> Verdict {
+    Verdict {
+        breaking: true,
+        reason: reason.into(),
+    }
+}
+
+/// `breaking(…)` when `cond`, else `ok(…)`.
+fn breaking_if(cond: bool, yes: impl Into<String>, no: impl Into<String>) -> Verdict {
+    if cond { breaking(yes) } else { ok(no) }
+}
+
+/// The wire verdict of a schema change: one for both directions, or one
+/// per direction, combined by where the schema travels.
+pub(super) enum Wire {
+    Same(Verdict),
+    ByDirection { request: Verdict, response: Verdict },
+}
+
+impl Wire {
+    pub(super) fn for_usage(self, usage: Usage) -> Verdict {
+        let (request, response) = match self {
+            Wire::Same(verdict) => return verdict,
+            Wire::ByDirection { request, response } => (request, response),
+        };
+        match (usage.request, usage.response) {
+            (false, false) => ok("no operation sends or receives this schema"),
+            (true, false) => request,
+            (false, true) => response,
+            (true, true) => Verdict {
+                breaking: request.breaking || response.breaking,
+                reason: format!(
+                    "in requests, {}; in responses, {}",
+                    request.reason, response.reason
+                ),
+            },
+        }
+    }
+}
+
+fn directions(request: Verdict, response: Verdict) -> Wire {
+    Wire::ByDirection { request, response }
+}
+
+/// `(rust, wire)` for a change of an operation.
+pub(super) fn operation(change: &OperationChange) -> (Verdict, Verdict) {
+    use OperationChange as C;
+    let status_rust = || {
+        ok("status handling is inside `send()`; its signature only changes if the body type does")
+    };
+    match change {
+        C::Removed(op) => (
+            breaking(format!(
+                "`Client::{}` and `builder::{}` are gone; code calling them no longer compiles",
+                op.method, op.builder
+            )),
+            breaking("callers of this endpoint get an error: the server no longer offers it"),
+        ),
+        C::Moved { names, from } => (
+            ok(format!("`Client::{}` keeps its name", names.method)),
+            breaking(format!(
+                "requests to `{from}` no longer reach the operation"
+            )),
+        ),
+        C::Added(op) => (
+            ok(format!(
+                "new method `Client::{}`; existing code is untouched",
+                op.method
+            )),
+            ok("a new endpoint; existing requests are untouched"),
+        ),
+        C::IdRenamed { old, new } => (
+            breaking(format!(
+                "`Client::{}` becomes `Client::{}` (and `builder::{}` becomes `builder::{}`)",
+                old.method, new.method, old.builder, new.builder
+            )),
+            ok("same method and path; the operationId never goes on the wire"),
+        ),
+        C::SecurityChanged { still_offered, .. } => (
+            ok("authentication is not part of the generated API"),
+            breaking_if(
+                !still_offered,
+                "tokens that met a base requirement may now be refused",
+                "every base requirement is still accepted",
+            ),
+        ),
+        C::PathParameterRenamed { old, new } => (
+            breaking(format!(
+                "the setter `{}::{}()` becomes `{}()`",
+                new.builder, old.setter, new.setter
+            )),
+            ok("the URL has the same shape; a parameter's name never goes on the wire"),
+        ),
+        C::ParameterRenamed { old, new } => (
+            breaking(format!(
+                "the setter `{}::{}()` becomes `{}()`",
+                new.builder, old.setter, new.setter
+            )),
+            breaking(format!(
+                "the server reads `{}`; existing callers send `{}`",
+                new.name, old.name
+            )),
+        ),
+        C::ParameterRemoved(p) => (
+            breaking(format!(
+                "the setter `{}::{}()` is gone",
+                p.builder, p.setter
+            )),
+            breaking(format!(
+                "the server no longer reads `{}`; callers that send it lose its effect",
+                p.name
+            )),
+        ),
+        C::ParameterAdded { param: p, required } => (
+            ok(format!(
+                "new setter `{}::{}()`; existing call chains still compile{}",
+                p.builder,
+                p.setter,
+                if *required {
+                    " (but `send()` returns `Error::InvalidRequest` until they set it)"
+                } else {
+                    ""
+                }
+            )),
+            breaking_if(
+                *required,
+                format!("existing requests lack `{}` and are refused", p.name),
+                "existing requests simply omit it",
+            ),
+        ),
+        C::ParameterRequiredChanged { param: p, required } => {
+            let setter = format!("{}::{}()", p.builder, p.setter);
+            if *required {
+                (
+                    ok(format!(
+                        "`{setter}` is unchanged, but `send()` returns `Error::InvalidRequest` until callers set it"
+                    )),
+                    breaking(format!("requests without `{}` are refused", p.name)),
+                )
+            } else {
+                (
+                    ok(format!("`{setter}` is unchanged")),
+                    ok("requests that send it stay valid"),
+                )
+            }
+        }
+        C::ParameterTypeChanged { param: p, .. } => (
+            breaking(format!(
+                "`{}::{}()` takes another type",
+                p.builder, p.setter
+            )),
+            breaking("values of the old type are refused"),
+        ),
+        C::RequestBodyAdded { required } => (
+            ok("new setters `body()` and `body_map()`; existing call chains still compile"),
+            breaking_if(
+                *required,
+                "existing requests have no body and are refused",
+                "existing requests may still omit it",
+            ),
+        ),
+        C::RequestBodyRemoved => (
+            breaking("the setters `body()` and `body_map()` are gone"),
+            breaking("the server no longer reads a body; what callers send is ignored or refused"),
+        ),
+        C::RequestBodyRequiredChanged { required } => (
+            ok("the `body()` setter is unchanged"),
+            breaking_if(
+                *required,
+                "requests without a body are refused",
+                "requests with a body stay valid",
+            ),
+        ),
+        C::RequestBodyChanged { .. } => (
+            breaking("`body()` takes another type"),
+            breaking("bodies of the old shape are refused"),
+        ),
+        C::ResponseAdded {
+            code,
+            success,
+            covered,
+        } => {
+            let wire = match (success, covered) {
+                (true, true) => ok("base clients already accept it through a range"),
+                (true, false) => breaking(format!(
+                    "a client generated from the base spec treats a `{code}` answer as `Error::UnexpectedResponse`"
+                )),
+                (false, true) => {
+                    ok("base clients already handle it as an error response through a range")
+                }
+                (false, false) => ok(
+                    "base clients still report it as an error (`Error::UnexpectedResponse`, body unparsed)",
+                ),
+            };
+            (status_rust(), wire)
+        }
+        C::ResponseRemoved {
+            code,
+            success,
+            covered,
+        } => {
+            let wire = if *covered {
+                ok("a range still covers it, so it is handled as before")
+            } else if *success {
+                breaking(format!(
+                    "the regenerated client treats a `{code}` answer (from a server not yet changed, or a recorded exchange) as `Error::UnexpectedResponse`"
+                ))
+            } else {
+                breaking(format!(
+                    "the regenerated client no longer parses the body of a `{code}`; it returns `Error::UnexpectedResponse`"
+                ))
+            };
+            (status_rust(), wire)
+        }
+        C::ResponseBodyChanged { old, .. } => (
+            breaking("`send()` returns another type"),
+            breaking_if(
+                old.is_some(),
+                "base clients cannot read the new body, and stored responses no longer parse",
+                "base clients ignore the new body",
+            ),
+        ),
+    }
+}
+
+/// The Rust verdict of a field that may change between `T` and `Option<T>`;
+/// `what` is added to the reason when it stays the same.
+fn option_rust(field: &Field, option: Optionality, what: &str) -> Verdict {
+    let kind = |is_option: bool| {
+        if is_option {
+            "an `Option`"
+        } else {
+            "a plain value"
+        }
+    };
+    let Field { name, holder, .. } = field;
+    if option.was_option == option.is_option {
+        return ok(format!(
+            "`{name}` of {holder} stays {}{what}",
+            kind(option.is_option)
+        ));
+    }
+    let show = |t: &Option<String>| t.clone().map(|t| format!(" (`{t}`)")).unwrap_or_default();
+    breaking(format!(
+        "`{name}` of {holder} changes from {}{} to {}{}",
+        kind(option.was_option),
+        show(&field.base_type),
+        kind(option.is_option),
+        show(&field.head_type),
+    ))
+}
+
+/// `(rust, wire)` for a change of a schema.
+pub(super) fn schema(change: &SchemaChange) -> (Verdict, Wire) {
+    use SchemaChange as C;
+    match change {
+        C::Removed { rust_type } => (
+            breaking(format!(
+                "type `types::{rust_type}` is gone; code naming it no longer compiles"
+            )),
+            Wire::Same(ok(
+                "a schema name never goes on the wire; its uses are judged where they changed",
+            )),
+        ),
+        C::Added { rust_type } => (
+            ok(format!("new type `types::{rust_type}`")),
+            Wire::Same(ok(
+                "a new schema changes nothing until an operation uses it",
+            )),
+        ),
+        C::TypeChanged { rust_type, .. } => (
+            breaking(format!("`types::{rust_type}` is generated differently")),
+            directions(
+                breaking("requests of the old shape are refused"),
+                breaking(
+                    "base clients cannot read the new shape, and stored responses no longer parse",
+                ),
+            ),
+        ),
+        // typify wraps the uses of a nullable named type in Option.
+        C::NullableChanged { added } => (
+            breaking(
+                "fields that use this type may change between `T` and `Option<T>`; see the generated code below",
+            ),
+            if *added {
+                directions(
+                    ok("requests may now send null"),
+                    breaking("base clients may not accept null where this type is required"),
+                )
+            } else {
+                directions(
+                    breaking("requests that send null are refused"),
+                    ok("servers stop sending null"),
+                )
+            },
+        ),
+        C::EnumMemberAdded {
+            value,
+            variant,
+            enum_type,
+            open,
+        } => {
+            let (rust, response) = if *open {
+                (
+                    ok(format!(
+                        "{enum_type} is `#[non_exhaustive]`, so matches already have a wildcard arm; `{value}` used to arrive as `Unrecognized(\"{value}\")` and now as `{variant}`"
+                    )),
+                    ok(format!(
+                        "base clients read it as `Unrecognized(\"{value}\")`"
+                    )),
+                )
+            } else {
+                (
+                    breaking(format!(
+                        "{enum_type} is a closed typify enum: exhaustive matches miss the new variant"
+                    )),
+                    breaking(format!(
+                        "base clients fail to deserialize `{value}` (closed enum)"
+                    )),
+                )
+            };
+            (
+                rust,
+                directions(ok("existing callers never send it"), response),
+            )
+        }
+        C::EnumMemberRemoved {
+            value,
+            variant,
+            enum_type,
+            open,
+        } => (
+            breaking(format!(
+                "variant `{variant}` of {enum_type} is gone; code naming it no longer compiles"
+            )),
+            directions(
+                breaking(format!("callers that send `{value}` are refused")),
+                breaking_if(
+                    !open,
+                    format!("stored responses with `{value}` no longer deserialize (closed enum)"),
+                    format!(
+                        "base clients just stop receiving it; stored `{value}` values read as `Unrecognized(\"{value}\")`"
+                    ),
+                ),
+            ),
+        ),
+        C::CompositionChanged { .. } => (
+            breaking("the generated type may change; see the generated code below"),
+            directions(
+                breaking("the accepted shapes changed"),
+                breaking("the shapes sent changed"),
+            ),
+        ),
+        C::PropertyRenamed {
+            old,
+            new,
+            old_field,
+            new_field,
+            holder,
+        } => (
+            breaking(format!(
+                "field `{old_field}` of {holder} becomes `{new_field}`; code using the old name no longer compiles"
+            )),
+            directions(
+                breaking(format!(
+                    "the server reads `{new}`; existing callers send `{old}`"
+                )),
+                breaking(format!(
+                    "base clients look for `{old}` and miss the value (it lands in `extra` as `{new}`)"
+                )),
+            ),
+        ),
+        C::PropertyRemoved {
+            name,
+            field,
+            was_required,
+            refused,
+        } => {
+            let request = breaking(if *refused {
+                format!("requests that send `{name}` are refused (`additionalProperties: false`)")
+            } else {
+                format!("the server no longer reads `{name}`; callers that send it are ignored")
+            });
+            let response = if *was_required {
+                breaking(format!(
+                    "base clients require `{name}` and fail once the server omits it"
+                ))
+            } else if *refused {
+                breaking(format!(
+                    "stored responses that carry `{name}` are refused (`additionalProperties: false`)"
+                ))
+            } else {
+                ok(
+                    "it was optional, so base clients already handle its absence; stored responses that carry it still parse",
+                )
+            };
+            (
+                breaking(format!(
+                    "field `{}` of {} is gone; code using it no longer compiles",
+                    field.name, field.holder
+                )),
+                directions(request, response),
+            )
+        }
+        C::PropertyAdded {
+            name,
+            field,
+            required,
+            base_extra,
+        } => {
+            let response = if *required {
+                breaking(format!(
+                    "stored responses without `{name}` no longer deserialize in the regenerated client"
+                ))
+            } else {
+                match base_extra {
+                    Extra::Refused => breaking(format!(
+                        "base clients refuse the unknown `{name}` (`additionalProperties: false`)"
+                    )),
+                    Extra::Kept => ok(
+                        "base clients keep it in `extra`; stored responses without it read as `None`",
+                    ),
+                    Extra::Ignored => {
+                        ok("base clients ignore it; stored responses without it read as `None`")
+                    }
+                }
+            };
+            (
+                breaking(format!(
+                    "new pub field `{}` in {}: struct literals without it no longer compile (adding a public field to a struct with no private fields is a major change){}",
+                    field.name,
+                    field.holder,
+                    if *required {
+                        "; builders fail at `try_into` until it is set"
+                    } else {
+                        "; builders are unaffected"
+                    }
+                )),
+                directions(
+                    breaking_if(
+                        *required,
+                        format!("existing requests lack `{name}` and are refused"),
+                        "existing requests simply omit it",
+                    ),
+                    response,
+                ),
+            )
+        }
+        C::ExtraChanged { holder, old, new } => {
+            let rust = if (*old == Extra::Kept) != (*new == Extra::Kept) {
+                breaking(format!(
+                    "the `extra` field of {holder} is {}; struct literals and code using it no longer compile",
+                    if *new == Extra::Kept {
+                        "added"
+                    } else {
+                        "removed"
+                    }
+                ))
+            } else {
+                ok(format!("{holder} keeps the same fields"))
+            };
+            let response = if *new == Extra::Refused {
+                breaking("stored responses with other properties no longer parse")
+            } else if *old == Extra::Refused {
+                breaking("base clients refuse the other properties the server may now send")
+            } else {
+                ok("other properties stay readable")
+            };
+            (
+                rust,
+                directions(
+                    breaking_if(
+                        *new == Extra::Refused,
+                        "requests with other properties are refused",
+                        "requests stay acceptable",
+                    ),
+                    response,
+                ),
+            )
+        }
+        C::PropertyTypeChanged {
+            name,
+            field,
+            old,
+            new,
+            same_json,
+            widens,
+        } => {
+            let Field {
+                name: rust_name,
+                holder,
+                ..
+            } = field;
+            let rust = match (&field.base_type, &field.head_type) {
+                (Some(a), Some(z)) if a != z => breaking(format!(
+                    "`{rust_name}` of {holder} changes from `{a}` to `{z}`"
+                )),
+                _ => breaking(format!("`{rust_name}` of {holder} changes type")),
+            };
+            let wire = if *same_json {
+                Wire::Same(ok("the JSON shape is the same under another schema name"))
+            } else {
+                directions(
+                    breaking_if(
+                        !widens,
+                        format!("requests that send `{name}` as {old} are refused"),
+                        format!("every {old} is also a valid {new}"),
+                    ),
+                    breaking(format!(
+                        "base clients expect {old}, and the server may now send {new} values they cannot read"
+                    )),
+                )
+            };
+            (rust, wire)
+        }
+        C::PropertyNullableChanged {
+            field,
+            added,
+            option,
+            was_required,
+            ..
+        } => {
+            let wire = if *added {
+                directions(
+                    ok("requests may now send null; existing ones are unaffected"),
+                    breaking_if(
+                        !option.was_option,
+                        "base clients hold a plain value and fail on null",
+                        "base clients read null as `None` (the field is already an `Option`)",
+                    ),
+                )
+            } else {
+                directions(
+                    breaking_if(
+                        *was_required,
+                        "the base client sends null when the field is `None`; the server now refuses it",
+                        "the base client omits `None` rather than sending null (other HTTP callers that send null are refused)",
+                    ),
+                    breaking_if(
+                        !option.is_option,
+                        "stored responses with null no longer deserialize into the plain field",
+                        "the regenerated client still reads a stored null as `None` (the field stays an `Option`)",
+                    ),
+                )
+            };
+            (option_rust(field, *option, ""), wire)
+        }
+        C::PropertyRequiredChanged {
+            name,
+            field,
+            required,
+            option,
+        } => {
+            let wire = if *required {
+                directions(
+                    breaking(format!("requests without `{name}` are refused")),
+                    breaking(format!(
+                        "stored responses without `{name}` no longer deserialize in the regenerated client"
+                    )),
+                )
+            } else {
+                directions(
+                    ok("requests that send it stay valid"),
+                    breaking(format!(
+                        "the server may now omit `{name}`, and base clients, where it is required, fail on such responses"
+                    )),
+                )
+            };
+            let what = if *required {
+                " (builders now fail at `try_into` until it is set)"
+            } else {
+                ""
+            };
+            (option_rust(field, *option, what), wire)
+        }
+    }
+}
