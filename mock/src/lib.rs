@@ -14,8 +14,14 @@
 //!
 //! The user is an object id (GUID) or a UPN; users and tenants compare case-insensitively.
 //! `/me` acts for that user; `/users/{userId}` acts for `userId` in the token's tenant.
-//! A missing or empty token, or another scheme than Bearer, answers 401
-//! `InvalidAuthenticationToken`.
+//! A header that is not exactly `Bearer <token>` (one space, no space in the token, visible
+//! ASCII only; so `Bearer Bearer x` too) answers 401 `InvalidAuthenticationToken`.
+//!
+//! # Types
+//!
+//! Requests, meetings and errors are the generated `graph_online_meetings::types`
+//! (`CreateOrGetOnlineMeetingRequest`, `OnlineMeeting`, `OdataError`); the mock declares no
+//! wire type of its own, so a spec change reaches it through `cargo xtask generate`.
 //!
 //! # Behaviour
 //!

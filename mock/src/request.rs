@@ -4,6 +4,7 @@
 
 use chrono::{DateTime, Duration, Timelike, Utc};
 use graph_online_meetings::types::{CreateOrGetOnlineMeetingRequest, MeetingParticipantInfo};
+use serde_json::Value;
 
 /// Why a body does not conform: the property path and a message for people.
 #[derive(Debug, PartialEq)]
@@ -31,23 +32,27 @@ pub(crate) enum BodyError {
 /// Parses `body` as a `createOrGetOnlineMeetingRequest`. Times are cut to Graph's
 /// precision of 100 ns ticks.
 pub(crate) fn parse(body: &[u8]) -> Result<CreateOrGetOnlineMeetingRequest, BodyError> {
-    // serde's derived struct also reads a JSON array, field by field; Graph wants an object.
-    if body.trim_ascii_start().first() != Some(&b'{') {
-        return Err(
-            match serde_json::from_slice::<serde::de::IgnoredAny>(body) {
-                Err(e) => BodyError::NotJson(format!("The request body is not valid JSON: {e}.")),
-                Ok(_) => BodyError::Invalid(Invalid::new(
-                    "",
-                    "The request body must be a JSON object (a createOrGetOnlineMeetingRequest).",
-                )),
-            },
-        );
-    }
-    let mut json = serde_json::Deserializer::from_slice(body);
-    let mut request: CreateOrGetOnlineMeetingRequest =
-        serde_path_to_error::deserialize(&mut json).map_err(schema_error)?;
-    json.end()
+    let value: Value = serde_json::from_slice(body)
         .map_err(|e| BodyError::NotJson(format!("The request body is not valid JSON: {e}.")))?;
+    // serde's derived struct would also read a JSON array, field by field.
+    let Value::Object(properties) = &value else {
+        return Err(BodyError::Invalid(Invalid::new(
+            "",
+            "The request body must be a JSON object (a createOrGetOnlineMeetingRequest).",
+        )));
+    };
+    // The spec makes no property of the request nullable, but serde reads a null Option as
+    // absent; so a top-level null is refused here, before serde forgets it.
+    if let Some((name, _)) = properties.iter().find(|(_, value)| value.is_null()) {
+        return Err(BodyError::Invalid(Invalid::new(
+            name.as_str(),
+            format!(
+                "{name} must not be null: no property of createOrGetOnlineMeetingRequest is nullable."
+            ),
+        )));
+    }
+    let mut request: CreateOrGetOnlineMeetingRequest =
+        serde_path_to_error::deserialize(&value).map_err(schema_error)?;
 
     if request.external_id.is_empty() {
         return Err(BodyError::Invalid(Invalid::new(
@@ -97,9 +102,6 @@ fn check_role(target: &str, info: &MeetingParticipantInfo) -> Result<(), Invalid
 fn schema_error(error: serde_path_to_error::Error<serde_json::Error>) -> BodyError {
     let path = error.path().to_string();
     let inner = error.into_inner();
-    if !inner.is_data() {
-        return BodyError::NotJson(format!("The request body is not valid JSON: {inner}."));
-    }
     let path = if path == "." { String::new() } else { path };
     // serde reports a missing property at its parent; Graph's target is the property.
     let text = inner.to_string();
@@ -200,7 +202,27 @@ mod tests {
     }
 
     #[test]
-    fn nulls_and_unknown_properties_are_accepted() {
+    fn top_level_nulls_are_refused() {
+        for name in [
+            "subject",
+            "chatInfo",
+            "participants",
+            "startDateTime",
+            "externalId",
+        ] {
+            let body = format!(r#"{{"externalId":"x","{name}":null}}"#);
+            let refused = invalid(&body);
+            assert_eq!(refused.target, name);
+            assert!(
+                refused.message.contains("must not be null"),
+                "{}",
+                refused.message
+            );
+        }
+    }
+
+    #[test]
+    fn nested_nulls_and_unknown_properties_are_accepted() {
         let request = parse(
             br#"{"externalId":"x","participants":{"organizer":null,"attendees":[{"identity":{"user":{"id":"u","x":1}},"role":null}]},"chatInfo":{"threadId":null},"futureProperty":true}"#,
         )
