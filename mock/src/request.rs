@@ -42,8 +42,12 @@ pub(crate) fn parse(body: &[u8]) -> Result<CreateOrGetOnlineMeetingRequest, Body
         )));
     };
     // The spec makes no property of the request nullable, but serde reads a null Option as
-    // absent; so a top-level null is refused here, before serde forgets it.
-    if let Some((name, _)) = properties.iter().find(|(_, value)| value.is_null()) {
+    // absent; so a null for a declared top-level property is refused here, before serde
+    // forgets it. Unknown properties stay free, null or not.
+    if let Some((name, _)) = properties
+        .iter()
+        .find(|(name, value)| value.is_null() && declares(name))
+    {
         return Err(BodyError::Invalid(Invalid::new(
             name.as_str(),
             format!(
@@ -84,6 +88,17 @@ pub(crate) fn parse(body: &[u8]) -> Result<CreateOrGetOnlineMeetingRequest, Body
     request.start_date_time = request.start_date_time.map(to_ticks);
     request.end_date_time = request.end_date_time.map(to_ticks);
     Ok(request)
+}
+
+/// Whether the generated request type declares a property `name`, asked of the type
+/// itself rather than a list: it ignores an unknown property whatever its value, and a
+/// declared one refuses a value that none of the spec's property types takes (an array of
+/// arrays of arrays). A free-form property would take it too, and may then be null.
+fn declares(name: &str) -> bool {
+    let mut probe = serde_json::Map::new();
+    probe.insert("externalId".to_owned(), Value::from("probe"));
+    probe.insert(name.to_owned(), serde_json::json!([[["probe"]]]));
+    serde_json::from_value::<CreateOrGetOnlineMeetingRequest>(Value::Object(probe)).is_err()
 }
 
 /// The generated role enum is open (responses may bring new roles), but a request must
@@ -224,7 +239,7 @@ mod tests {
     #[test]
     fn nested_nulls_and_unknown_properties_are_accepted() {
         let request = parse(
-            br#"{"externalId":"x","participants":{"organizer":null,"attendees":[{"identity":{"user":{"id":"u","x":1}},"role":null}]},"chatInfo":{"threadId":null},"futureProperty":true}"#,
+            br#"{"externalId":"x","participants":{"organizer":null,"attendees":[{"identity":{"user":{"id":"u","x":1}},"role":null}]},"chatInfo":{"threadId":null},"futureProperty":true,"":null,"other":null}"#,
         )
         .unwrap();
         let attendees = request.participants.unwrap().attendees.unwrap();
