@@ -1,9 +1,10 @@
-//! Graph's error body and the correlation ids every response carries.
+//! Refusals in Graph's error shape (the generated `OdataError`), and the correlation ids
+//! every response carries.
 
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::Utc;
-use serde::Serialize;
+use graph_online_meetings::types::{InnerError, MainError, OdataError};
 
 /// The ids of one request: Graph's `request-id` (new per request) and the caller's
 /// `client-request-id` (echoed, or chosen by the server when absent).
@@ -13,9 +14,10 @@ pub(crate) struct RequestIds {
     pub client_request_id: String,
 }
 
-/// A Graph error about to be sent: `{"error": {"code", "message", "target"?, "innerError"}}`.
+/// Why a request is refused: the status, the error's code, message and target, and any
+/// headers that go with it. It becomes an [`OdataError`] body only when it is sent.
 #[derive(Debug)]
-pub(crate) struct GraphError {
+pub(crate) struct Refusal {
     pub status: StatusCode,
     pub code: &'static str,
     pub message: String,
@@ -24,7 +26,7 @@ pub(crate) struct GraphError {
     pub headers: Vec<(header::HeaderName, HeaderValue)>,
 }
 
-impl GraphError {
+impl Refusal {
     pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
         Self {
             status,
@@ -52,24 +54,46 @@ impl GraphError {
         self
     }
 
+    /// The body Graph sends: `{"error": {"code", "message", "target"?, "innerError"}}`.
+    fn body(&self, ids: &RequestIds) -> Result<OdataError, String> {
+        let inner_error: InnerError = InnerError::builder()
+            // Graph sends this without an offset; the spec keeps it as text for that reason.
+            .date(Utc::now().format("%Y-%m-%dT%H:%M:%S").to_string())
+            .request_id(ids.request_id.clone())
+            .client_request_id(ids.client_request_id.clone())
+            .try_into()
+            .map_err(|e| format!("innerError: {e}"))?;
+        let error: MainError = MainError::builder()
+            .code(self.code)
+            .message(self.message.clone())
+            .target(self.target.clone())
+            .inner_error(inner_error)
+            .try_into()
+            .map_err(|e| format!("error: {e}"))?;
+        OdataError::builder()
+            .error(error)
+            .try_into()
+            .map_err(|e| format!("body: {e}"))
+    }
+
     pub fn into_response(self, ids: &RequestIds) -> Response {
-        let body = ErrorBody {
-            error: MainError {
-                code: self.code,
-                message: &self.message,
-                target: self.target.as_deref(),
-                inner_error: InnerError {
-                    // Graph sends this without an offset; the spec keeps it as text for that reason.
-                    date: Utc::now().format("%Y-%m-%dT%H:%M:%S").to_string(),
-                    request_id: &ids.request_id,
-                    client_request_id: &ids.client_request_id,
-                },
-            },
+        let body = self
+            .body(ids)
+            .and_then(|body| serde_json::to_vec(&body).map_err(|e| e.to_string()));
+        let (status, bytes) = match body {
+            Ok(bytes) => (self.status, bytes),
+            // Every required property is set above, so this is a mock bug; say so plainly.
+            Err(why) => (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                format!(
+                    "{{\"error\":{{\"code\":\"MockBug\",\"message\":{}}}}}",
+                    serde_json::Value::from(why)
+                )
+                .into_bytes(),
+            ),
         };
-        // Serialising plain strings into a struct cannot fail.
-        let bytes = serde_json::to_vec(&body).unwrap_or_default();
         let mut response = (
-            self.status,
+            status,
             [(
                 header::CONTENT_TYPE,
                 HeaderValue::from_static("application/json"),
@@ -82,28 +106,4 @@ impl GraphError {
         }
         response
     }
-}
-
-#[derive(Serialize)]
-struct ErrorBody<'a> {
-    error: MainError<'a>,
-}
-
-#[derive(Serialize)]
-struct MainError<'a> {
-    code: &'a str,
-    message: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    target: Option<&'a str>,
-    #[serde(rename = "innerError")]
-    inner_error: InnerError<'a>,
-}
-
-#[derive(Serialize)]
-struct InnerError<'a> {
-    date: String,
-    #[serde(rename = "request-id")]
-    request_id: &'a str,
-    #[serde(rename = "client-request-id")]
-    client_request_id: &'a str,
 }

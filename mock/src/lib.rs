@@ -14,8 +14,14 @@
 //!
 //! The user is an object id (GUID) or a UPN; users and tenants compare case-insensitively.
 //! `/me` acts for that user; `/users/{userId}` acts for `userId` in the token's tenant.
-//! A missing or empty token, or another scheme than Bearer, answers 401
-//! `InvalidAuthenticationToken`.
+//! A header that is not exactly `Bearer <token>` (one space, no space in the token, visible
+//! ASCII only; so `Bearer Bearer x` too) answers 401 `InvalidAuthenticationToken`.
+//!
+//! # Types
+//!
+//! Requests, meetings and errors are the generated `graph_online_meetings::types`
+//! (`CreateOrGetOnlineMeetingRequest`, `OnlineMeeting`, `OdataError`); the mock declares no
+//! wire type of its own, so a spec change reaches it through `cargo xtask generate`.
 //!
 //! # Behaviour
 //!
@@ -36,6 +42,9 @@
 //! # }
 //! ```
 
+mod auth;
+mod body;
+mod encode;
 mod error;
 mod meeting;
 mod request;
@@ -56,13 +65,13 @@ use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
-use http_body_util::BodyExt;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 use uuid::Uuid;
 
-use crate::error::{GraphError, RequestIds};
+use crate::error::{Refusal, RequestIds};
 use crate::meeting::{NewMeeting, Owner};
+use crate::request::BodyError;
 
 /// The tenant of a token without a `tenant:` part.
 pub const DEFAULT_TENANT: &str = "8c1b2f4e-3d5a-4e6f-9a7b-0c1d2e3f4a5b";
@@ -155,7 +164,7 @@ impl FaultStatus {
         }
     }
 
-    fn error(self) -> GraphError {
+    fn error(self) -> Refusal {
         let (code, message) = match self {
             Self::TooManyRequests => (
                 "TooManyRequests",
@@ -167,7 +176,7 @@ impl FaultStatus {
             ),
             Self::GatewayTimeout => ("GatewayTimeout", "The gateway timed out (injected fault)."),
         };
-        GraphError::new(self.status(), code, message)
+        Refusal::new(self.status(), code, message)
     }
 }
 
@@ -229,7 +238,9 @@ impl MockServer {
                 "retry_after must be a finite number of seconds, 0 or more",
             ));
         }
-        let listener = tokio::net::TcpListener::bind((Ipv4Addr::LOCALHOST, config.port)).await?;
+        let listener = tokio::net::TcpListener::bind((Ipv4Addr::LOCALHOST, config.port))
+            .await
+            .map_err(|error| bind_error(config.port, error))?;
         let addr = listener.local_addr()?;
         let state = Arc::new(AppState {
             config,
@@ -287,6 +298,18 @@ impl Drop for MockServer {
             let _ = shutdown.send(());
         }
     }
+}
+
+/// The bind error with the port it is about, and what to do when it is taken.
+fn bind_error(port: u16, error: io::Error) -> io::Error {
+    let message = if error.kind() == io::ErrorKind::AddrInUse {
+        format!(
+            "port {port} on 127.0.0.1 is already in use; choose another port, or 0 for a free one ({error})"
+        )
+    } else {
+        format!("cannot listen on 127.0.0.1:{port}: {error}")
+    };
+    io::Error::new(error.kind(), message)
 }
 
 fn router(state: Arc<AppState>) -> Router {
@@ -360,7 +383,7 @@ async fn correlate(
 }
 
 async fn not_found(Extension(ids): Extension<RequestIds>, method: Method, uri: Uri) -> Response {
-    GraphError::new(
+    Refusal::new(
         StatusCode::NOT_FOUND,
         "NotFound",
         format!(
@@ -372,7 +395,7 @@ async fn not_found(Extension(ids): Extension<RequestIds>, method: Method, uri: U
 }
 
 async fn method_not_allowed(Extension(ids): Extension<RequestIds>, method: Method) -> Response {
-    GraphError::new(
+    Refusal::new(
         StatusCode::METHOD_NOT_ALLOWED,
         "MethodNotAllowed",
         format!("The HTTP method '{method}' is not allowed; createOrGet takes POST."),
@@ -418,12 +441,12 @@ async fn create_or_get(
     uri: &Uri,
     headers: &HeaderMap,
     body: Body,
-) -> Result<Response, GraphError> {
+) -> Result<Response, Refusal> {
     // Read (or drain) the body first, so that an early error still leaves a clean connection.
-    let body = read_body(headers, body, state.config.max_body_bytes).await;
+    let body = body::read(headers, body, state.config.max_body_bytes).await;
 
     inject_fault(state)?;
-    let caller = authenticate(headers, &state.config.default_tenant)?;
+    let caller = auth::authenticate(headers, &state.config.default_tenant)?;
     let owner = match target {
         Target::Me => caller,
         Target::User(Ok(user)) if !user.trim().is_empty() => Owner {
@@ -432,7 +455,7 @@ async fn create_or_get(
         },
         // A blank id names no user, which Graph answers with 404.
         Target::User(Ok(_)) => {
-            return Err(GraphError::new(
+            return Err(Refusal::new(
                 StatusCode::NOT_FOUND,
                 "Request_ResourceNotFound",
                 "userId names no user: it is blank.",
@@ -441,18 +464,19 @@ async fn create_or_get(
         }
         Target::User(Err(rejection)) => {
             return Err(
-                GraphError::bad_request(format!("userId is not valid: {rejection}."))
+                Refusal::bad_request(format!("userId is not valid: {rejection}."))
                     .with_target("userId".to_owned()),
             );
         }
     };
-    check_content_type(headers)?;
+    body::check_content_type(headers)?;
     let body = body?;
-    let value: serde_json::Value = serde_json::from_slice(&body).map_err(|error| {
-        GraphError::bad_request(format!("The request body is not valid JSON: {error}."))
+    let request = request::parse(&body).map_err(|error| match error {
+        BodyError::NotJson(message) => Refusal::bad_request(message),
+        BodyError::Invalid(invalid) => {
+            Refusal::bad_request(invalid.message).with_target(invalid.target)
+        }
     })?;
-    let request = request::parse(&value)
-        .map_err(|invalid| GraphError::bad_request(invalid.message).with_target(invalid.target))?;
 
     let key = (
         owner.tenant.clone(),
@@ -465,8 +489,9 @@ async fn create_or_get(
     }
 
     let created = meeting::now();
-    let (start, end) = meeting::schedule(request.start, request.end, created)
-        .map_err(|invalid| GraphError::bad_request(invalid.message).with_target(invalid.target))?;
+    let (start, end) =
+        meeting::schedule(request.start_date_time, request.end_date_time, created)
+            .map_err(|invalid| Refusal::bad_request(invalid.message).with_target(invalid.target))?;
     let api_version = if uri.path().starts_with("/v1.0/") {
         "v1.0"
     } else {
@@ -480,7 +505,14 @@ async fn create_or_get(
         end,
         created,
     }
-    .to_json();
+    .to_json()
+    .map_err(|why| {
+        Refusal::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "InternalServerError",
+            format!("The mock could not build the meeting: {why}."),
+        )
+    })?;
     let (status, stored) = state.insert_or_get(key, Bytes::from(json));
     Ok(meeting_response(status, stored))
 }
@@ -494,7 +526,7 @@ fn meeting_response(status: StatusCode, body: Bytes) -> Response {
         .into_response()
 }
 
-fn inject_fault(state: &AppState) -> Result<(), GraphError> {
+fn inject_fault(state: &AppState) -> Result<(), Refusal> {
     let Some(fault) = &state.config.fault else {
         return Ok(());
     };
@@ -509,109 +541,4 @@ fn inject_fault(state: &AppState) -> Result<(), GraphError> {
         error = error.with_header(header::RETRY_AFTER, value);
     }
     Err(error)
-}
-
-fn authenticate(headers: &HeaderMap, default_tenant: &str) -> Result<Owner, GraphError> {
-    let unauthorized = |message: &str| {
-        GraphError::new(
-            StatusCode::UNAUTHORIZED,
-            "InvalidAuthenticationToken",
-            message,
-        )
-        .with_header(
-            header::WWW_AUTHENTICATE,
-            HeaderValue::from_static("Bearer realm=\"mock\", error=\"invalid_token\""),
-        )
-    };
-    let Some(value) = headers.get(header::AUTHORIZATION) else {
-        return Err(unauthorized("Access token is empty."));
-    };
-    let value = value
-        .to_str()
-        .map_err(|_| unauthorized("Access token has characters a token cannot have."))?
-        .trim();
-    let (scheme, token) = value.split_once(' ').unwrap_or((value, ""));
-    if !scheme.eq_ignore_ascii_case("bearer") {
-        return Err(unauthorized("Authorization must use the Bearer scheme."));
-    }
-    let token = token.trim();
-    if token.is_empty() {
-        return Err(unauthorized("Access token is empty."));
-    }
-    let (tenant, user) = match token.split_once(':') {
-        Some((tenant, user)) => (tenant.trim(), user.trim()),
-        None => (default_tenant, token),
-    };
-    if tenant.is_empty() || user.is_empty() {
-        return Err(unauthorized(
-            "A mock token is <user> or <tenant>:<user>, both parts non-empty.",
-        ));
-    }
-    Ok(Owner {
-        tenant: tenant.to_lowercase(),
-        user: user.to_owned(),
-    })
-}
-
-fn check_content_type(headers: &HeaderMap) -> Result<(), GraphError> {
-    let media_type = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|value| value.to_str().ok())
-        .and_then(|value| value.split(';').next())
-        .map(str::trim)
-        .unwrap_or_default();
-    if media_type.eq_ignore_ascii_case("application/json") {
-        Ok(())
-    } else {
-        Err(GraphError::bad_request(format!(
-            "Content-Type must be application/json, not '{media_type}'."
-        )))
-    }
-}
-
-/// Reads at most `limit` bytes. A larger body is drained up to a bound and answered with
-/// 413: answering before the client has sent it all could reset the connection under the
-/// client's feet, and it would never see the 413.
-async fn read_body(
-    headers: &HeaderMap,
-    mut body: Body,
-    limit: usize,
-) -> Result<Vec<u8>, GraphError> {
-    let too_large = || {
-        GraphError::new(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "RequestEntityTooLarge",
-            format!("The request body is larger than {limit} bytes."),
-        )
-    };
-    let drain_limit = limit.saturating_mul(16).max(1 << 20);
-    let declared = headers
-        .get(header::CONTENT_LENGTH)
-        .and_then(|value| value.to_str().ok())
-        .and_then(|value| value.parse::<u64>().ok());
-    if declared.is_some_and(|length| length > drain_limit as u64) {
-        return Err(too_large().with_header(header::CONNECTION, HeaderValue::from_static("close")));
-    }
-    let mut bytes = Vec::new();
-    let mut seen = 0usize;
-    while let Some(frame) = body.frame().await {
-        let frame =
-            frame.map_err(|_| GraphError::bad_request("The request body could not be read."))?;
-        if let Ok(data) = frame.into_data() {
-            seen = seen.saturating_add(data.len());
-            if seen > drain_limit {
-                return Err(
-                    too_large().with_header(header::CONNECTION, HeaderValue::from_static("close"))
-                );
-            }
-            if seen <= limit {
-                bytes.extend_from_slice(&data);
-            }
-        }
-    }
-    if seen > limit {
-        Err(too_large())
-    } else {
-        Ok(bytes)
-    }
 }

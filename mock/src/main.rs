@@ -3,114 +3,90 @@
 use std::num::NonZeroU64;
 use std::process::ExitCode;
 
+use clap::Parser;
 use graph_online_meetings_mock::{
     DEFAULT_MAX_BODY_BYTES, DEFAULT_PORT, DEFAULT_TENANT, FaultInjection, FaultStatus, MockConfig,
     MockServer,
 };
 
-const USAGE: &str = "\
-Usage: graph-online-meetings-mock [OPTIONS]
+/// A local Microsoft Graph onlineMeeting createOrGet server, on 127.0.0.1 only.
+///
+/// Tokens: `Authorization: Bearer <user>` or `Bearer <tenant>:<user>`, where <user> is a
+/// UPN or an object id; nothing is verified. Prints `listening on http://127.0.0.1:PORT`
+/// once it accepts connections.
+#[derive(Debug, Parser)]
+#[command(name = "graph-online-meetings-mock", version)]
+struct Args {
+    /// Port to listen on; 0 picks a free one (read it from the printed line)
+    #[arg(long, value_name = "PORT", default_value_t = DEFAULT_PORT)]
+    port: u16,
+    /// Tenant of tokens without a `tenant:` part
+    #[arg(long, value_name = "ID", default_value = DEFAULT_TENANT, value_parser = parse_tenant)]
+    tenant: String,
+    /// Larger request bodies answer 413
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_BODY_BYTES)]
+    max_body_bytes: usize,
+    /// Fail requests 1, N+1, 2N+1, ... (off unless given)
+    #[arg(long, value_name = "N")]
+    fault_every: Option<NonZeroU64>,
+    /// Status of injected failures: 429, 503 or 504
+    #[arg(long, value_name = "CODE", default_value = "429", value_parser = parse_fault_status)]
+    fault_status: FaultStatus,
+    /// Retry-After of injected failures in seconds, fractions allowed, or `none` to omit it
+    #[arg(long, value_name = "SECONDS", default_value = "1", value_parser = parse_retry_after,
+        allow_negative_numbers = true)]
+    retry_after: RetryAfter,
+    /// Print one line per request to stderr
+    #[arg(long)]
+    log: bool,
+}
 
-A local Microsoft Graph onlineMeeting createOrGet server, on 127.0.0.1 only.
+/// `--retry-after`: seconds, or `None` for `none`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct RetryAfter(Option<f64>);
 
-Options:
-  --port <PORT>            Port to listen on; 0 picks a free one [default: 8080]
-  --tenant <ID>            Tenant of tokens without a `tenant:` part
-                           [default: 8c1b2f4e-3d5a-4e6f-9a7b-0c1d2e3f4a5b]
-  --max-body-bytes <N>     Larger request bodies answer 413 [default: 65536]
-  --fault-every <N>        Fail requests 1, N+1, 2N+1, ... (off unless given)
-  --fault-status <CODE>    Status of injected failures: 429, 503 or 504 [default: 429]
-  --retry-after <SECONDS>  Retry-After of injected failures, fractions allowed,
-                           or `none` to omit it [default: 1]
-  --log                    Print one line per request to stderr
-  -h, --help               Print this help
+fn parse_tenant(value: &str) -> Result<String, String> {
+    if value.trim().is_empty() || value.contains(':') {
+        Err("a tenant must be non-empty and without ':'".to_owned())
+    } else {
+        Ok(value.to_owned())
+    }
+}
 
-Tokens: `Authorization: Bearer <user>` or `Bearer <tenant>:<user>`, where <user> is
-a UPN or an object id; nothing is verified.";
+fn parse_fault_status(value: &str) -> Result<FaultStatus, String> {
+    value
+        .parse()
+        .ok()
+        .and_then(FaultStatus::from_code)
+        .ok_or_else(|| "must be 429, 503 or 504".to_owned())
+}
 
-fn parse_args(args: impl Iterator<Item = String>) -> Result<Option<MockConfig>, String> {
-    let mut config = MockConfig {
-        port: DEFAULT_PORT,
-        default_tenant: DEFAULT_TENANT.to_owned(),
-        max_body_bytes: DEFAULT_MAX_BODY_BYTES,
-        ..MockConfig::default()
-    };
-    let mut fault_every: Option<NonZeroU64> = None;
-    let mut fault_status = FaultStatus::TooManyRequests;
-    let mut retry_after = Some(1.0);
+fn parse_retry_after(value: &str) -> Result<RetryAfter, String> {
+    if value == "none" {
+        return Ok(RetryAfter(None));
+    }
+    value
+        .parse::<f64>()
+        .ok()
+        .filter(|seconds| seconds.is_finite() && *seconds >= 0.0)
+        .map(|seconds| RetryAfter(Some(seconds)))
+        .ok_or_else(|| "not a number of seconds (0 or more) nor `none`".to_owned())
+}
 
-    let mut args = args.peekable();
-    while let Some(arg) = args.next() {
-        // Both `--flag value` and `--flag=value`.
-        let (flag, inline) = match arg.split_once('=') {
-            Some((flag, value)) if flag.starts_with("--") => {
-                (flag.to_owned(), Some(value.to_owned()))
-            }
-            _ => (arg.clone(), None),
-        };
-        let mut value = |name: &str| -> Result<String, String> {
-            inline
-                .clone()
-                .or_else(|| args.next())
-                .ok_or_else(|| format!("{name} needs a value"))
-        };
-        match flag.as_str() {
-            "-h" | "--help" => return Ok(None),
-            "--log" => config.log_requests = true,
-            "--port" => {
-                let v = value("--port")?;
-                config.port = v.parse().map_err(|_| format!("--port: not a port: {v}"))?;
-            }
-            "--tenant" => {
-                let v = value("--tenant")?;
-                if v.trim().is_empty() || v.contains(':') {
-                    return Err("--tenant must be non-empty and without ':'".into());
-                }
-                config.default_tenant = v;
-            }
-            "--max-body-bytes" => {
-                let v = value("--max-body-bytes")?;
-                config.max_body_bytes = v
-                    .parse()
-                    .map_err(|_| format!("--max-body-bytes: not a byte count: {v}"))?;
-            }
-            "--fault-every" => {
-                let v = value("--fault-every")?;
-                fault_every = Some(
-                    v.parse()
-                        .map_err(|_| format!("--fault-every: not a whole number above 0: {v}"))?,
-                );
-            }
-            "--fault-status" => {
-                let v = value("--fault-status")?;
-                fault_status = v
-                    .parse()
-                    .ok()
-                    .and_then(FaultStatus::from_code)
-                    .ok_or_else(|| format!("--fault-status must be 429, 503 or 504, not {v}"))?;
-            }
-            "--retry-after" => {
-                let v = value("--retry-after")?;
-                retry_after = if v == "none" {
-                    None
-                } else {
-                    let seconds: f64 = v
-                        .parse()
-                        .ok()
-                        .filter(|s: &f64| s.is_finite() && *s >= 0.0)
-                        .ok_or_else(|| format!("--retry-after: not a number of seconds: {v}"))?;
-                    Some(seconds)
-                };
-            }
-            other => return Err(format!("unknown argument: {other}")),
+impl Args {
+    fn into_config(self) -> MockConfig {
+        MockConfig {
+            port: self.port,
+            default_tenant: self.tenant,
+            max_body_bytes: self.max_body_bytes,
+            fault: self.fault_every.map(|every| FaultInjection {
+                every,
+                status: self.fault_status,
+                retry_after: self.retry_after.0,
+            }),
+            log_requests: self.log,
         }
     }
-    config.fault = fault_every.map(|every| FaultInjection {
-        every,
-        status: fault_status,
-        retry_after,
-    });
-    Ok(Some(config))
 }
 
 async fn stop_signal() {
@@ -138,17 +114,8 @@ async fn stop_signal() {
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let config = match parse_args(std::env::args().skip(1)) {
-        Ok(Some(config)) => config,
-        Ok(None) => {
-            println!("{USAGE}");
-            return ExitCode::SUCCESS;
-        }
-        Err(message) => {
-            eprintln!("error: {message}\n\n{USAGE}");
-            return ExitCode::from(2);
-        }
-    };
+    // clap prints usage for --help/-h (exit 0) and names a bad or unknown flag (exit 2).
+    let config = Args::parse().into_config();
     let fault = config.fault;
     let server = match MockServer::start(config).await {
         Ok(server) => server,
@@ -174,41 +141,87 @@ async fn main() -> ExitCode {
 
 #[cfg(test)]
 mod tests {
+    use clap::CommandFactory;
+    use clap::error::ErrorKind;
+
     use super::*;
 
-    fn parse(args: &[&str]) -> Result<Option<MockConfig>, String> {
-        parse_args(args.iter().map(|s| s.to_string()))
+    fn parse(args: &[&str]) -> Result<MockConfig, clap::Error> {
+        let argv = std::iter::once("graph-online-meetings-mock").chain(args.iter().copied());
+        Args::try_parse_from(argv).map(Args::into_config)
+    }
+
+    #[test]
+    fn the_definition_is_consistent() {
+        Args::command().debug_assert();
     }
 
     #[test]
     fn defaults_and_flags() {
-        let config = parse(&[]).unwrap().unwrap();
+        let config = parse(&[]).unwrap();
         assert_eq!(config.port, DEFAULT_PORT);
-        assert!(config.fault.is_none());
+        assert_eq!(config.default_tenant, DEFAULT_TENANT);
+        assert_eq!(config.max_body_bytes, DEFAULT_MAX_BODY_BYTES);
+        assert!(config.fault.is_none() && !config.log_requests);
 
         let config = parse(&[
             "--port=0",
+            "--tenant",
+            "fabrikam",
+            "--max-body-bytes",
+            "10",
             "--fault-every",
             "3",
             "--fault-status",
             "503",
             "--retry-after",
             "2.128",
+            "--log",
         ])
-        .unwrap()
         .unwrap();
-        assert_eq!(config.port, 0);
+        assert_eq!((config.port, config.max_body_bytes), (0, 10));
+        assert_eq!(config.default_tenant, "fabrikam");
+        assert!(config.log_requests);
         let fault = config.fault.unwrap();
         assert_eq!(fault.every.get(), 3);
         assert_eq!(fault.status, FaultStatus::ServiceUnavailable);
         assert_eq!(fault.retry_after, Some(2.128));
 
-        assert!(parse(&["--help"]).unwrap().is_none());
-        assert!(parse(&["--port", "x"]).is_err());
-        assert!(parse(&["--fault-every", "0"]).is_err());
-        assert!(parse(&["--fault-status", "500"]).is_err());
-        assert!(parse(&["--retry-after", "-1"]).is_err());
-        assert!(parse(&["--bogus"]).is_err());
-        assert!(parse(&["--port"]).is_err());
+        let fault = parse(&["--fault-every", "1", "--retry-after", "none"])
+            .unwrap()
+            .fault
+            .unwrap();
+        assert_eq!(fault.status, FaultStatus::TooManyRequests);
+        assert_eq!(fault.retry_after, None);
+    }
+
+    #[test]
+    fn help_is_not_an_error() {
+        for flag in ["--help", "-h"] {
+            let error = parse(&[flag]).unwrap_err();
+            assert_eq!(error.kind(), ErrorKind::DisplayHelp, "{flag}");
+            assert_eq!(error.exit_code(), 0, "{flag}");
+        }
+    }
+
+    #[test]
+    fn bad_values_and_unknown_flags_are_errors_that_name_them() {
+        for (args, named) in [
+            (&["--port", "x"][..], "--port"),
+            (&["--port", "70000"], "--port"),
+            (&["--port"], "--port"),
+            (&["--fault-every", "0"], "--fault-every"),
+            (&["--fault-status", "500"], "500"),
+            (&["--retry-after", "-1"], "--retry-after"),
+            (&["--retry-after", "inf"], "--retry-after"),
+            (&["--tenant", "a:b"], "--tenant"),
+            (&["--bogus"], "--bogus"),
+            (&["extra"], "extra"),
+        ] {
+            let error = parse(args).unwrap_err();
+            assert_ne!(error.exit_code(), 0, "{args:?}");
+            let text = error.to_string();
+            assert!(text.contains(named), "{args:?}: {text}");
+        }
     }
 }

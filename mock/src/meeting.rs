@@ -1,13 +1,20 @@
-//! Building a new onlineMeeting the way Graph shapes it.
-
-use std::sync::atomic::{AtomicU64, Ordering};
+//! Building a new onlineMeeting the way Graph shapes it, as the generated
+//! `types::OnlineMeeting`, from the generated request type the client sent.
 
 use chrono::{DateTime, Duration, TimeZone, Timelike, Utc};
-use serde::Serialize;
-use serde_json::{Map, Value, json};
+use graph_online_meetings::types::{
+    self, AllowedLobbyAdmitterRoles, BodyType, CreateOrGetOnlineMeetingRequest,
+    MeetingChatHistoryDefaultMode, MeetingChatMode, MeetingLiveShareOptions,
+    OnlineMeetingPresenters, OnlineMeetingRole, OnlineMeetingType,
+};
+use serde_json::{Map, Value};
 use uuid::Uuid;
 
-use crate::request::{CreateRequest, Invalid};
+use crate::encode::{
+    base64, group_digits, html_escape, next_channel_message_id, percent_encode, random_digits,
+    random_passcode,
+};
+use crate::request::Invalid;
 
 /// Derives stable object ids for users named by UPN (uuid v5 under this namespace).
 const USER_NAMESPACE: Uuid = Uuid::from_u128(0x6d6f636b_2d67_7261_7068_2d7573657273);
@@ -51,7 +58,7 @@ impl Owner {
 fn min_time() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(1, 1, 1, 0, 0, 0)
         .single()
-        .expect("0001-01-01 is a valid date")
+        .unwrap_or(DateTime::<Utc>::MIN_UTC)
 }
 
 /// The latest instant Graph can hold: 9999-12-31T23:59:59.9999999Z.
@@ -59,7 +66,7 @@ fn max_time() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(9999, 12, 31, 23, 59, 59)
         .single()
         .and_then(|t| t.with_nanosecond(999_999_900))
-        .expect("9999-12-31 is a valid date")
+        .unwrap_or(DateTime::<Utc>::MAX_UTC)
 }
 
 /// Graph's documented defaults and errors for the meeting's time range.
@@ -68,32 +75,37 @@ pub(crate) fn schedule(
     end: Option<DateTime<Utc>>,
     now: DateTime<Utc>,
 ) -> Result<(DateTime<Utc>, DateTime<Utc>), Invalid> {
-    let hour = Duration::hours(1);
+    // An hour past the end of chrono's range cannot happen with 4-digit years; if it did,
+    // MAX_UTC is out of Graph's range and is reported like any other.
+    let an_hour_after = |time: DateTime<Utc>| {
+        time.checked_add_signed(Duration::hours(1))
+            .unwrap_or(DateTime::<Utc>::MAX_UTC)
+    };
     let (start, end) = match (start, end) {
-        (None, None) => (now, now + hour),
-        (Some(start), None) => (start, start + hour),
+        (None, None) => (now, an_hour_after(now)),
+        (Some(start), None) => (start, an_hour_after(start)),
         (None, Some(_)) => {
-            return Err(Invalid {
-                target: "endDateTime".into(),
-                message: "endDateTime cannot be given without startDateTime.".into(),
-            });
+            return Err(Invalid::new(
+                "endDateTime",
+                "endDateTime cannot be given without startDateTime.",
+            ));
         }
         (Some(start), Some(end)) if end < start => {
-            return Err(Invalid {
-                target: "endDateTime".into(),
-                message: "endDateTime must not be earlier than startDateTime.".into(),
-            });
+            return Err(Invalid::new(
+                "endDateTime",
+                "endDateTime must not be earlier than startDateTime.",
+            ));
         }
         (Some(start), Some(end)) => (start, end),
     };
     for (target, time) in [("startDateTime", start), ("endDateTime", end)] {
         if time < min_time() || time > max_time() {
-            return Err(Invalid {
-                target: target.into(),
-                message: format!(
+            return Err(Invalid::new(
+                target,
+                format!(
                     "{target} must fall between 0001-01-01 and 9999-12-31 in UTC (with the default one-hour length)."
                 ),
-            });
+            ));
         }
     }
     Ok((start, end))
@@ -101,18 +113,7 @@ pub(crate) fn schedule(
 
 /// The current time at Graph's precision (100 ns ticks).
 pub(crate) fn now() -> DateTime<Utc> {
-    let now = Utc::now();
-    let nanos = now.nanosecond() % 1_000_000_000;
-    now.with_nanosecond(nanos - nanos % 100).unwrap_or(now)
-}
-
-/// UTC with `Z` and always 7 fraction digits, as Graph writes creationDateTime.
-pub(crate) fn graph_time(time: DateTime<Utc>) -> String {
-    format!(
-        "{}.{:07}Z",
-        time.format("%Y-%m-%dT%H:%M:%S"),
-        (time.nanosecond() % 1_000_000_000) / 100
-    )
+    crate::request::to_ticks(Utc::now())
 }
 
 /// Everything that goes into a new meeting.
@@ -120,22 +121,39 @@ pub(crate) struct NewMeeting<'a> {
     /// `beta` or `v1.0`, for @odata.context.
     pub api_version: &'a str,
     pub owner: &'a Owner,
-    pub request: &'a CreateRequest,
+    pub request: &'a CreateOrGetOnlineMeetingRequest,
     pub start: DateTime<Utc>,
     pub end: DateTime<Utc>,
     pub created: DateTime<Utc>,
 }
 
+/// Every property of the request that onlineMeeting also declares, carried over by name
+/// through serde, so a property the spec adds to both reaches the answer by itself.
+pub(crate) fn from_request(
+    request: &CreateOrGetOnlineMeetingRequest,
+) -> Result<types::OnlineMeeting, serde_json::Error> {
+    serde_json::to_value(request).and_then(serde_json::from_value)
+}
+
 impl NewMeeting<'_> {
     /// The JSON body of the meeting; it is stored and sent as these exact bytes.
-    pub fn to_json(&self) -> Vec<u8> {
+    pub fn to_json(&self) -> Result<Vec<u8>, String> {
+        let meeting = self.build()?;
+        serde_json::to_vec(&meeting).map_err(|e| format!("serialising the meeting: {e}"))
+    }
+
+    /// The meeting: the request's properties, then what Graph fills in itself.
+    pub fn build(&self) -> Result<types::OnlineMeeting, String> {
         let tenant = &self.owner.tenant;
         let organizer_id = self.owner.object_id();
+        let mut sent =
+            from_request(self.request).map_err(|e| format!("request to meeting: {e}"))?;
 
         // A channel meeting lives in the given thread under a fresh message; any other
         // meeting gets a thread of its own and message "0", as in Graph's examples.
-        let (thread_id, message_id) = match &self.request.chat_thread_id {
-            Some(thread) => (thread.clone(), next_channel_message_id().to_string()),
+        let requested_thread = sent.chat_info.take().and_then(|chat| chat.thread_id);
+        let (thread_id, message_id) = match requested_thread {
+            Some(thread) => (thread, next_channel_message_id().to_string()),
             None => {
                 let seed = Uuid::new_v4().hyphenated().to_string();
                 let thread = format!(
@@ -181,296 +199,155 @@ impl NewMeeting<'_> {
             conference_id
         );
 
-        let organizer = json!({
-            "upn": self.owner.upn(),
-            "role": "presenter",
-            "identity": {
-                "user": {
-                    "id": organizer_id,
-                    "displayName": null,
-                    "tenantId": tenant,
-                    "identityProvider": "AAD"
-                }
-            }
-        });
-        let attendees: Vec<Value> = self.request.attendees.iter().map(attendee).collect();
+        // Attendees (and any producers or contributors) as sent; the organizer is the caller.
+        let mut participants = sent.participants.take().unwrap_or_default();
+        participants.organizer = Some(self.organizer(&organizer_id)?);
+        for list in [
+            &mut participants.attendees,
+            &mut participants.producers,
+            &mut participants.contributors,
+        ] {
+            list.get_or_insert_with(Vec::new);
+        }
 
-        let meeting = OnlineMeeting {
-            odata_context: format!(
+        // Graph's onlineMeeting is open: it sends @odata.context and the deprecated
+        // autoAdmittedUsers, which no schema names, so clients meet additional properties.
+        let mut extra = Map::new();
+        extra.insert(
+            "@odata.context".to_owned(),
+            Value::from(format!(
                 "https://graph.microsoft.com/{}/$metadata#microsoft.graph.onlineMeeting",
                 self.api_version
-            ),
-            id,
-            creation_date_time: graph_time(self.created),
-            start_date_time: graph_time(self.start),
-            end_date_time: graph_time(self.end),
-            expiry_date_time: graph_time(
-                self.end
-                    .checked_add_signed(Duration::days(60))
-                    .unwrap_or_else(max_time)
-                    .min(max_time()),
-            ),
-            join_url: &join_web_url,
-            join_web_url: &join_web_url,
-            meeting_options_web_url,
-            subject: self.request.subject.as_deref(),
-            is_broadcast: false,
-            auto_admitted_users: "everyoneInCompany",
-            is_entry_exit_announced: true,
-            allowed_presenters: "everyone",
-            allowed_lobby_admitters: "organizerAndCoOrganizersAndPresenters",
-            allow_meeting_chat: "enabled",
-            share_meeting_chat_history_default: "none",
-            allow_live_share: "enabled",
-            allow_attendee_to_enable_camera: true,
-            allow_attendee_to_enable_mic: true,
-            allow_breakout_rooms: true,
-            allow_copying_and_sharing_meeting_content: true,
-            allow_participants_to_change_name: false,
-            allow_power_point_sharing: true,
-            allow_recording: true,
-            allow_teamwork_reactions: true,
-            allow_transcription: true,
-            allow_whiteboard: true,
-            is_end_to_end_encryption_enabled: false,
-            record_automatically: false,
-            anonymize_identity_for_roles: [],
-            capabilities: [],
-            video_teleconference_id: random_digits(10),
-            external_id: &self.request.external_id,
-            meeting_type: "meetnow",
-            meeting_spoken_language_tag: None,
-            meeting_template_id: None,
-            broadcast_settings: None,
-            chat_restrictions: None,
-            cloud_video_interop_info: None,
-            sensitivity_label_assignment: None,
-            watermark_protection: None,
-            audio_conferencing: json!({
-                "conferenceId": conference_id,
-                "tollNumber": "+1 425-555-0100",
-                "tollFreeNumber": "+1 800-555-0100",
-                "tollNumbers": ["+1 425-555-0100"],
-                "tollFreeNumbers": ["+1 800-555-0100"],
-                "dialinUrl": format!("https://dialin.teams.microsoft.com/{dial_in_id}?id={conference_id}"),
-            }),
-            participants: json!({
-                "organizer": organizer,
-                "attendees": attendees,
-                "producers": [],
-                "contributors": [],
-            }),
-            lobby_bypass_settings: json!({"scope": "organization", "isDialInBypassEnabled": false}),
-            join_meeting_id_settings: json!({
-                "isPasscodeRequired": true,
-                "joinMeetingId": join_meeting_id,
-                "passcode": passcode,
-            }),
-            join_information: json!({
-                "content": format!("data:text/html,{}", percent_encode(&join_html)),
-                "contentType": "html",
-            }),
-            chat_info: json!({
-                "threadId": thread_id,
-                "messageId": message_id,
-                "replyChainMessageId": null,
-            }),
-        };
-        // Only strings, numbers and serde_json values: serialising cannot fail.
-        serde_json::to_vec(&meeting).unwrap_or_default()
-    }
-}
-
-/// An attendee as Graph echoes it: upn, role (null when not sent) and identity as given.
-fn attendee(sent: &Value) -> Value {
-    let mut out = Map::new();
-    for key in ["upn", "role", "identity"] {
-        out.insert(
-            key.to_owned(),
-            sent.get(key).cloned().unwrap_or(Value::Null),
+            )),
         );
+        extra.insert(
+            "autoAdmittedUsers".to_owned(),
+            Value::from("everyoneInCompany"),
+        );
+
+        let audio_conferencing: types::AudioConferencing = types::AudioConferencing::builder()
+            .conference_id(conference_id.clone())
+            .toll_number("+1 425-555-0100".to_owned())
+            .toll_free_number("+1 800-555-0100".to_owned())
+            .toll_numbers(vec!["+1 425-555-0100".to_owned()])
+            .toll_free_numbers(vec!["+1 800-555-0100".to_owned()])
+            .dialin_url(format!(
+                "https://dialin.teams.microsoft.com/{dial_in_id}?id={conference_id}"
+            ))
+            .try_into()
+            .map_err(|e| format!("audioConferencing: {e}"))?;
+        let chat_info: types::ChatInfo = types::ChatInfo::builder()
+            .thread_id(thread_id)
+            .message_id(message_id)
+            .try_into()
+            .map_err(|e| format!("chatInfo: {e}"))?;
+        let lobby_bypass_settings: types::LobbyBypassSettings =
+            types::LobbyBypassSettings::builder()
+                .scope(types::LobbyBypassScope::Organization)
+                .is_dial_in_bypass_enabled(false)
+                .try_into()
+                .map_err(|e| format!("lobbyBypassSettings: {e}"))?;
+        let join_meeting_id_settings: types::JoinMeetingIdSettings =
+            types::JoinMeetingIdSettings::builder()
+                .is_passcode_required(true)
+                .join_meeting_id(join_meeting_id)
+                .passcode(passcode)
+                .try_into()
+                .map_err(|e| format!("joinMeetingIdSettings: {e}"))?;
+        let join_information: types::ItemBody = types::ItemBody::builder()
+            .content(format!("data:text/html,{}", percent_encode(&join_html)))
+            .content_type(BodyType::Html)
+            .try_into()
+            .map_err(|e| format!("joinInformation: {e}"))?;
+        let expiry = self
+            .end
+            .checked_add_signed(Duration::days(60))
+            .unwrap_or_else(max_time)
+            .min(max_time());
+
+        types::builder::OnlineMeeting::from(sent)
+            .id(id)
+            .external_id(self.request.external_id.clone())
+            .creation_date_time(self.created)
+            .start_date_time(self.start)
+            .end_date_time(self.end)
+            .expiry_date_time(expiry)
+            .join_url(join_web_url.clone())
+            .join_web_url(join_web_url)
+            .meeting_options_web_url(meeting_options_web_url)
+            .video_teleconference_id(random_digits(10))
+            .is_broadcast(false)
+            .is_entry_exit_announced(true)
+            .allowed_presenters(OnlineMeetingPresenters::Everyone)
+            .allowed_lobby_admitters(
+                AllowedLobbyAdmitterRoles::OrganizerAndCoOrganizersAndPresenters,
+            )
+            .allow_meeting_chat(MeetingChatMode::Enabled)
+            .share_meeting_chat_history_default(MeetingChatHistoryDefaultMode::None)
+            .allow_live_share(MeetingLiveShareOptions::Enabled)
+            .allow_attendee_to_enable_camera(true)
+            .allow_attendee_to_enable_mic(true)
+            .allow_breakout_rooms(true)
+            .allow_copying_and_sharing_meeting_content(true)
+            .allow_participants_to_change_name(false)
+            .allow_power_point_sharing(true)
+            .allow_recording(true)
+            .allow_teamwork_reactions(true)
+            .allow_transcription(true)
+            .allow_whiteboard(true)
+            .is_end_to_end_encryption_enabled(false)
+            .record_automatically(false)
+            .anonymize_identity_for_roles(Vec::new())
+            .capabilities(Vec::new())
+            .meeting_type(OnlineMeetingType::Meetnow)
+            .audio_conferencing(audio_conferencing)
+            .participants(participants)
+            .lobby_bypass_settings(lobby_bypass_settings)
+            .join_meeting_id_settings(join_meeting_id_settings)
+            .join_information(join_information)
+            .chat_info(chat_info)
+            .extra(extra)
+            .try_into()
+            .map_err(|e: types::error::ConversionError| format!("onlineMeeting: {e}"))
     }
-    Value::Object(out)
-}
 
-/// Field order follows Graph's payloads; unknown-to-the-spec `autoAdmittedUsers` and
-/// `joinUrl` are sent on purpose, as Graph does, so clients meet open types.
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct OnlineMeeting<'a> {
-    #[serde(rename = "@odata.context")]
-    odata_context: String,
-    id: String,
-    creation_date_time: String,
-    start_date_time: String,
-    end_date_time: String,
-    expiry_date_time: String,
-    join_url: &'a str,
-    join_web_url: &'a str,
-    meeting_options_web_url: String,
-    subject: Option<&'a str>,
-    is_broadcast: bool,
-    auto_admitted_users: &'static str,
-    is_entry_exit_announced: bool,
-    allowed_presenters: &'static str,
-    allowed_lobby_admitters: &'static str,
-    allow_meeting_chat: &'static str,
-    share_meeting_chat_history_default: &'static str,
-    allow_live_share: &'static str,
-    allow_attendee_to_enable_camera: bool,
-    allow_attendee_to_enable_mic: bool,
-    allow_breakout_rooms: bool,
-    allow_copying_and_sharing_meeting_content: bool,
-    allow_participants_to_change_name: bool,
-    allow_power_point_sharing: bool,
-    allow_recording: bool,
-    allow_teamwork_reactions: bool,
-    allow_transcription: bool,
-    allow_whiteboard: bool,
-    is_end_to_end_encryption_enabled: bool,
-    record_automatically: bool,
-    anonymize_identity_for_roles: [&'static str; 0],
-    capabilities: [&'static str; 0],
-    video_teleconference_id: String,
-    external_id: &'a str,
-    meeting_type: &'static str,
-    meeting_spoken_language_tag: Option<&'static str>,
-    meeting_template_id: Option<&'static str>,
-    broadcast_settings: Option<Value>,
-    chat_restrictions: Option<Value>,
-    cloud_video_interop_info: Option<Value>,
-    sensitivity_label_assignment: Option<Value>,
-    watermark_protection: Option<Value>,
-    audio_conferencing: Value,
-    participants: Value,
-    lobby_bypass_settings: Value,
-    join_meeting_id_settings: Value,
-    join_information: Value,
-    chat_info: Value,
-}
-
-/// Channel meetings get a message id like Graph's (epoch milliseconds), unique within the process.
-fn next_channel_message_id() -> u64 {
-    static LAST: AtomicU64 = AtomicU64::new(0);
-    let now_ms = u64::try_from(Utc::now().timestamp_millis()).unwrap_or(0);
-    let previous = LAST
-        .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |last| {
-            Some(now_ms.max(last + 1))
-        })
-        .unwrap_or(0);
-    now_ms.max(previous + 1)
-}
-
-fn random_u128() -> u128 {
-    // uuid's v4 generator is the one source of randomness, to keep dependencies few.
-    Uuid::new_v4().as_u128()
-}
-
-fn random_digits(count: usize) -> String {
-    let mut n = random_u128();
-    let mut out = String::with_capacity(count);
-    for i in 0..count {
-        // No leading zero, so the number reads like Graph's.
-        let digit = if i == 0 { 1 + n % 9 } else { n % 10 };
-        n /= 10;
-        out.push(char::from(b'0' + digit as u8));
+    /// The caller as organizer: presenter, with the directory properties Graph adds to
+    /// an identity (tenantId, identityProvider), which no schema names.
+    fn organizer(&self, organizer_id: &str) -> Result<types::MeetingParticipantInfo, String> {
+        let mut directory = Map::new();
+        directory.insert(
+            "tenantId".to_owned(),
+            Value::from(self.owner.tenant.as_str()),
+        );
+        directory.insert("identityProvider".to_owned(), Value::from("AAD"));
+        let user: types::Identity = types::Identity::builder()
+            .id(organizer_id.to_owned())
+            .extra(directory)
+            .try_into()
+            .map_err(|e| format!("organizer identity: {e}"))?;
+        let identity: types::IdentitySet = types::IdentitySet::builder()
+            .user(user)
+            .try_into()
+            .map_err(|e| format!("organizer identity set: {e}"))?;
+        types::MeetingParticipantInfo::builder()
+            .upn(self.owner.upn().map(str::to_owned))
+            .role(OnlineMeetingRole::Presenter)
+            .identity(identity)
+            .try_into()
+            .map_err(|e| format!("organizer: {e}"))
     }
-    out
-}
-
-fn random_passcode(count: usize) -> String {
-    const ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
-    let mut n = random_u128();
-    (0..count)
-        .map(|_| {
-            let c = ALPHABET[(n % ALPHABET.len() as u128) as usize];
-            n /= ALPHABET.len() as u128;
-            char::from(c)
-        })
-        .collect()
-}
-
-fn group_digits(digits: &str) -> String {
-    digits
-        .as_bytes()
-        .chunks(3)
-        .map(|chunk| String::from_utf8_lossy(chunk).into_owned())
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
-/// Percent-encodes all but RFC 3986 unreserved bytes, in Graph's lower-case hex.
-pub(crate) fn percent_encode(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() * 3);
-    for &b in text.as_bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
-            out.push(char::from(b));
-        } else {
-            out.push_str(&format!("%{b:02x}"));
-        }
-    }
-    out
-}
-
-fn html_escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
-
-/// Standard base64 with padding, as Graph's meeting ids are.
-pub(crate) fn base64(bytes: &[u8]) -> String {
-    const TABLE: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
-    for chunk in bytes.chunks(3) {
-        let b = [
-            chunk[0],
-            chunk.get(1).copied().unwrap_or(0),
-            chunk.get(2).copied().unwrap_or(0),
-        ];
-        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-        for i in 0..4 {
-            if i <= chunk.len() {
-                out.push(char::from(TABLE[((n >> (18 - 6 * i)) & 63) as usize]));
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    #[test]
-    fn base64_matches_the_rfc_vectors() {
-        for (plain, encoded) in [
-            ("", ""),
-            ("f", "Zg=="),
-            ("fo", "Zm8="),
-            ("foo", "Zm9v"),
-            ("foob", "Zm9vYg=="),
-            ("fooba", "Zm9vYmE="),
-            ("foobar", "Zm9vYmFy"),
-        ] {
-            assert_eq!(base64(plain.as_bytes()), encoded);
-        }
-    }
-
-    #[test]
-    fn times_have_seven_digits_and_z() {
-        let t = crate::request::parse_date_time("2020-02-06T01:49:21+02:00").unwrap();
-        assert_eq!(graph_time(t), "2020-02-05T23:49:21.0000000Z");
-        assert_eq!(graph_time(max_time()), "9999-12-31T23:59:59.9999999Z");
-        assert_eq!(graph_time(min_time()), "0001-01-01T00:00:00.0000000Z");
+    fn t(text: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(text).unwrap().to_utc()
     }
 
     #[test]
     fn schedule_applies_the_documented_rules() {
-        let t = |s: &str| crate::request::parse_date_time(s).unwrap();
         let now = t("2024-01-01T00:00:00Z");
         assert_eq!(
             schedule(None, None, now).unwrap(),
@@ -505,5 +382,34 @@ mod tests {
         };
         assert_eq!(by_id.object_id(), "1f35f2e6-9cab-44ad-8d5a-b74c14720000");
         assert_eq!(by_id.upn(), None);
+    }
+
+    /// Every property the generated request type serialises, and onlineMeeting declares,
+    /// lands in the meeting, without a list of them here: a property the spec adds to
+    /// both is covered by this test as soon as it is generated.
+    #[test]
+    fn every_request_property_the_meeting_declares_is_carried_over() {
+        let request: CreateOrGetOnlineMeetingRequest = serde_json::from_str(
+            r#"{"externalId":"x","subject":"s","startDateTime":"2020-02-06T01:49:21Z",
+                "endDateTime":"2020-02-06T02:49:21Z",
+                "participants":{"attendees":[{"upn":"a@contoso.com","role":"attendee"}]},
+                "chatInfo":{"threadId":"19:t@thread.tacv2","messageId":"1"}}"#,
+        )
+        .unwrap();
+        let sent = serde_json::to_value(&request).unwrap();
+        let meeting = serde_json::to_value(from_request(&request).unwrap()).unwrap();
+        let sent = sent.as_object().unwrap();
+        assert!(
+            sent.len() >= 6,
+            "the fixture sends every property: {sent:?}"
+        );
+        for (name, value) in sent {
+            assert_eq!(meeting.get(name), Some(value), "{name} is carried over");
+        }
+        let extra = from_request(&request).unwrap().extra;
+        assert!(
+            extra.is_empty(),
+            "onlineMeeting declares them all: {extra:?}"
+        );
     }
 }

@@ -1,21 +1,10 @@
-//! Validation of the createOrGet request body against the spec's
-//! `createOrGetOnlineMeetingRequest` schema, by hand so that every violation
-//! becomes a Graph `BadRequest` naming the offending property.
+//! Reading the createOrGet body as the generated request type the client sends. serde
+//! finds the type errors; this module turns them into the property path Graph names as
+//! `target`, and adds the rules the schema cannot say.
 
 use chrono::{DateTime, Duration, Timelike, Utc};
-use serde_json::{Map, Value};
-
-/// A request body that conforms to the schema. Only what the mock uses is kept.
-#[derive(Debug)]
-pub(crate) struct CreateRequest {
-    pub external_id: String,
-    pub subject: Option<String>,
-    pub start: Option<DateTime<Utc>>,
-    pub end: Option<DateTime<Utc>>,
-    /// Attendees exactly as sent (already checked against meetingParticipantInfo).
-    pub attendees: Vec<Value>,
-    pub chat_thread_id: Option<String>,
-}
+use graph_online_meetings::types::{CreateOrGetOnlineMeetingRequest, MeetingParticipantInfo};
+use serde_json::Value;
 
 /// Why a body does not conform: the property path and a message for people.
 #[derive(Debug, PartialEq)]
@@ -24,219 +13,237 @@ pub(crate) struct Invalid {
     pub message: String,
 }
 
-fn invalid(target: &str, message: impl Into<String>) -> Invalid {
-    Invalid {
-        target: target.to_owned(),
-        message: message.into(),
+impl Invalid {
+    pub fn new(target: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            target: target.into(),
+            message: message.into(),
+        }
     }
 }
 
-const ROLES: &[&str] = &[
-    "attendee",
-    "presenter",
-    "producer",
-    "unknownFutureValue",
-    "coorganizer",
-];
+/// What is wrong with a body: not JSON at all, or JSON that breaks the schema.
+#[derive(Debug, PartialEq)]
+pub(crate) enum BodyError {
+    NotJson(String),
+    Invalid(Invalid),
+}
 
-pub(crate) fn parse(value: &Value) -> Result<CreateRequest, Invalid> {
-    let body = value
-        .as_object()
-        .ok_or_else(|| invalid("", "The request body must be a JSON object."))?;
-
-    let external_id = match body.get("externalId") {
-        None => return Err(invalid("externalId", "externalId is required.")),
-        Some(Value::String(s)) if s.is_empty() => {
-            return Err(invalid("externalId", "externalId must not be empty."));
-        }
-        Some(Value::String(s)) => s.clone(),
-        Some(_) => return Err(invalid("externalId", "externalId must be a string.")),
+/// Parses `body` as a `createOrGetOnlineMeetingRequest`. Times are cut to Graph's
+/// precision of 100 ns ticks.
+pub(crate) fn parse(body: &[u8]) -> Result<CreateOrGetOnlineMeetingRequest, BodyError> {
+    let value: Value = serde_json::from_slice(body)
+        .map_err(|e| BodyError::NotJson(format!("The request body is not valid JSON: {e}.")))?;
+    // serde's derived struct would also read a JSON array, field by field.
+    let Value::Object(properties) = &value else {
+        return Err(BodyError::Invalid(Invalid::new(
+            "",
+            "The request body must be a JSON object (a createOrGetOnlineMeetingRequest).",
+        )));
     };
-    let subject = optional_string(body, "subject", "subject", false)?;
-    let start = optional_date_time(body, "startDateTime")?;
-    let end = optional_date_time(body, "endDateTime")?;
+    // The spec makes no property of the request nullable, but serde reads a null Option as
+    // absent; so a null for a declared top-level property is refused here, before serde
+    // forgets it. Unknown properties stay free, null or not.
+    if let Some((name, _)) = properties
+        .iter()
+        .find(|(name, value)| value.is_null() && declares(name))
+    {
+        return Err(BodyError::Invalid(Invalid::new(
+            name.as_str(),
+            format!(
+                "{name} must not be null: no property of createOrGetOnlineMeetingRequest is nullable."
+            ),
+        )));
+    }
+    let mut request: CreateOrGetOnlineMeetingRequest =
+        serde_path_to_error::deserialize(&value).map_err(schema_error)?;
 
-    let mut attendees = Vec::new();
-    if let Some(participants) = body.get("participants") {
-        let participants = participants.as_object().ok_or_else(|| {
-            invalid(
-                "participants",
-                "participants must be a meetingParticipants object.",
-            )
-        })?;
-        if let Some(organizer) = participants.get("organizer")
-            && !organizer.is_null()
-        {
-            participant_info(organizer, "participants.organizer")?;
-        }
-        for list in ["attendees", "producers", "contributors"] {
-            let target = format!("participants.{list}");
-            match participants.get(list) {
-                None | Some(Value::Null) => {}
-                Some(Value::Array(items)) => {
-                    for (i, item) in items.iter().enumerate() {
-                        participant_info(item, &format!("{target}[{i}]"))?;
-                    }
-                    if list == "attendees" {
-                        attendees = items.clone();
-                    }
-                }
-                Some(_) => return Err(invalid(&target, format!("{target} must be an array."))),
-            }
+    if request.external_id.is_empty() {
+        return Err(BodyError::Invalid(Invalid::new(
+            "externalId",
+            "externalId must not be empty.",
+        )));
+    }
+    if let Some(participants) = &request.participants {
+        let lists = [
+            ("attendees", &participants.attendees),
+            ("producers", &participants.producers),
+            ("contributors", &participants.contributors),
+        ];
+        let organizer = participants
+            .organizer
+            .iter()
+            .map(|info| ("participants.organizer".to_owned(), info));
+        let others = lists.into_iter().flat_map(|(list, infos)| {
+            infos
+                .iter()
+                .flatten()
+                .enumerate()
+                .map(move |(i, info)| (format!("participants.{list}[{i}]"), info))
+        });
+        for (target, info) in organizer.chain(others) {
+            check_role(&target, info).map_err(BodyError::Invalid)?;
         }
     }
-
-    let mut chat_thread_id = None;
-    if let Some(chat) = body.get("chatInfo") {
-        let chat = chat
-            .as_object()
-            .ok_or_else(|| invalid("chatInfo", "chatInfo must be a chatInfo object."))?;
-        for key in ["messageId", "replyChainMessageId"] {
-            optional_string(chat, key, &format!("chatInfo.{key}"), true)?;
-        }
-        chat_thread_id = optional_string(chat, "threadId", "chatInfo.threadId", true)?;
-    }
-
-    Ok(CreateRequest {
-        external_id,
-        subject,
-        start,
-        end,
-        attendees,
-        chat_thread_id,
-    })
+    request.start_date_time = request.start_date_time.map(to_ticks);
+    request.end_date_time = request.end_date_time.map(to_ticks);
+    Ok(request)
 }
 
-/// A string property that may be absent, and also null when `nullable`.
-fn optional_string(
-    object: &Map<String, Value>,
-    key: &str,
-    target: &str,
-    nullable: bool,
-) -> Result<Option<String>, Invalid> {
-    match object.get(key) {
-        None => Ok(None),
-        Some(Value::Null) if nullable => Ok(None),
-        Some(Value::String(s)) => Ok(Some(s.clone())),
-        Some(_) => Err(invalid(target, format!("{target} must be a string."))),
-    }
+/// Whether the generated request type declares a property `name`, asked of the type
+/// itself rather than a list: it ignores an unknown property whatever its value, and a
+/// declared one refuses a value that none of the spec's property types takes (an array of
+/// arrays of arrays). A free-form property would take it too, and may then be null.
+fn declares(name: &str) -> bool {
+    let mut probe = serde_json::Map::new();
+    probe.insert("externalId".to_owned(), Value::from("probe"));
+    probe.insert(name.to_owned(), serde_json::json!([[["probe"]]]));
+    serde_json::from_value::<CreateOrGetOnlineMeetingRequest>(Value::Object(probe)).is_err()
 }
 
-fn optional_date_time(
-    object: &Map<String, Value>,
-    key: &str,
-) -> Result<Option<DateTime<Utc>>, Invalid> {
-    match object.get(key) {
-        None => Ok(None),
-        Some(Value::String(s)) => parse_date_time(s).map(Some).ok_or_else(|| {
-            invalid(
-                key,
-                format!("{key} must be an RFC 3339 date-time with an offset, such as 2020-02-06T01:49:21.3524945+00:00."),
-            )
-        }),
-        Some(_) => Err(invalid(key, format!("{key} must be a date-time string."))),
+/// The generated role enum is open (responses may bring new roles), but a request must
+/// use one the spec lists, as Graph rejects others.
+fn check_role(target: &str, info: &MeetingParticipantInfo) -> Result<(), Invalid> {
+    match &info.role {
+        Some(role) if !role.is_known() => Err(Invalid::new(
+            format!("{target}.role"),
+            format!("{target}.role '{role}' is not a role the spec lists for onlineMeetingRole."),
+        )),
+        _ => Ok(()),
     }
 }
 
-/// RFC 3339 with any offset and any number of fraction digits, as an instant in UTC
-/// cut to Graph's precision of 100 ns ticks.
-pub(crate) fn parse_date_time(text: &str) -> Option<DateTime<Utc>> {
-    // chrono also takes a space or a lower-case t/z; RFC 3339 allows those, so does the mock.
-    let parsed = DateTime::parse_from_rfc3339(text).ok()?.with_timezone(&Utc);
-    let nanos = parsed.nanosecond();
-    // chrono keeps a leap second (:60) as nanos >= 1e9; Graph has no leap seconds.
+/// serde's error, with the path of the property it is about as `target`.
+fn schema_error(error: serde_path_to_error::Error<serde_json::Error>) -> BodyError {
+    let path = error.path().to_string();
+    let inner = error.into_inner();
+    let path = if path == "." { String::new() } else { path };
+    // serde reports a missing property at its parent; Graph's target is the property.
+    let text = inner.to_string();
+    let target = match text
+        .strip_prefix("missing field `")
+        .and_then(|rest| rest.split_once('`'))
+    {
+        Some((field, _)) if path.is_empty() => field.to_owned(),
+        Some((field, _)) => format!("{path}.{field}"),
+        None => path,
+    };
+    let message = if target.is_empty() {
+        format!("The request body is not a createOrGetOnlineMeetingRequest: {text}.")
+    } else {
+        format!("{target}: {text}.")
+    };
+    BodyError::Invalid(Invalid { target, message })
+}
+
+/// An instant cut to Graph's precision of 100 ns ticks. chrono keeps a leap second (:60)
+/// as nanoseconds past 1e9; Graph has no leap seconds, so it rolls over.
+pub(crate) fn to_ticks(time: DateTime<Utc>) -> DateTime<Utc> {
+    let nanos = time.nanosecond();
     let (nanos, carry) = if nanos >= 1_000_000_000 {
         (nanos - 1_000_000_000, Duration::seconds(1))
     } else {
         (nanos, Duration::zero())
     };
-    Some(parsed.with_nanosecond(nanos - nanos % 100)? + carry)
-}
-
-fn participant_info(value: &Value, target: &str) -> Result<(), Invalid> {
-    let info = value.as_object().ok_or_else(|| {
-        invalid(
-            target,
-            format!("{target} must be a meetingParticipantInfo object."),
-        )
-    })?;
-    optional_string(info, "upn", &format!("{target}.upn"), true)?;
-    match info.get("role") {
-        None | Some(Value::Null) => {}
-        Some(Value::String(role)) if ROLES.contains(&role.as_str()) => {}
-        Some(_) => {
-            return Err(invalid(
-                &format!("{target}.role"),
-                format!("{target}.role must be one of {}.", ROLES.join(", ")),
-            ));
-        }
-    }
-    match info.get("identity") {
-        None | Some(Value::Null) => Ok(()),
-        Some(Value::Object(set)) => {
-            for kind in ["application", "device", "user"] {
-                let target = format!("{target}.identity.{kind}");
-                match set.get(kind) {
-                    None | Some(Value::Null) => {}
-                    Some(Value::Object(identity)) => {
-                        optional_string(identity, "id", &format!("{target}.id"), true)?;
-                        optional_string(
-                            identity,
-                            "displayName",
-                            &format!("{target}.displayName"),
-                            true,
-                        )?;
-                    }
-                    Some(_) => {
-                        return Err(invalid(
-                            &target,
-                            format!("{target} must be an identity object."),
-                        ));
-                    }
-                }
-            }
-            Ok(())
-        }
-        Some(_) => Err(invalid(
-            &format!("{target}.identity"),
-            format!("{target}.identity must be an identitySet object."),
-        )),
-    }
+    time.with_nanosecond(nanos - nanos % 100).unwrap_or(time) + carry
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+
+    fn invalid(body: &str) -> Invalid {
+        match parse(body.as_bytes()) {
+            Err(BodyError::Invalid(invalid)) => invalid,
+            other => panic!("expected a schema error for {body}, got {other:?}"),
+        }
+    }
 
     #[test]
     fn date_times_become_utc_ticks() {
-        let t = parse_date_time("2020-02-06T01:49:21.3524945-07:00").unwrap();
-        assert_eq!(t.to_rfc3339(), "2020-02-06T08:49:21.352494500+00:00");
-        let t = parse_date_time("2020-02-06T01:49:21.123456789Z").unwrap();
-        assert_eq!(t.nanosecond(), 123_456_700);
-        let t = parse_date_time("2016-12-31T23:59:60Z").unwrap();
-        assert_eq!(t.to_rfc3339(), "2017-01-01T00:00:00+00:00");
-        assert!(parse_date_time("2020-02-06T01:49:21").is_none());
-        assert!(parse_date_time("yesterday").is_none());
+        let request =
+            parse(br#"{"externalId":"x","startDateTime":"2020-02-06T01:49:21.123456789-07:00","endDateTime":"2016-12-31T23:59:60Z"}"#)
+                .unwrap();
+        let start = request.start_date_time.unwrap();
+        assert_eq!(start.to_rfc3339(), "2020-02-06T08:49:21.123456700+00:00");
+        let end = request.end_date_time.unwrap();
+        assert_eq!(end.to_rfc3339(), "2017-01-01T00:00:00+00:00");
+        assert_eq!(
+            invalid(r#"{"externalId":"x","startDateTime":"2020-02-06T01:49:21"}"#).target,
+            "startDateTime"
+        );
     }
 
     #[test]
     fn schema_violations_name_their_property() {
-        let err = parse(&json!({"externalId": "x", "subject": null})).unwrap_err();
-        assert_eq!(err.target, "subject");
-        let err =
-            parse(&json!({"externalId": "x", "participants": {"attendees": [{"role": "boss"}]}}))
-                .unwrap_err();
-        assert_eq!(err.target, "participants.attendees[0].role");
-        let err = parse(&json!({"externalId": "x", "chatInfo": {"threadId": 1}})).unwrap_err();
-        assert_eq!(err.target, "chatInfo.threadId");
-        let ok = parse(&json!({
-            "externalId": "x",
-            "participants": {"organizer": null, "attendees": [{"identity": {"user": {"id": "u", "x": 1}}, "role": null}]},
-            "chatInfo": {"threadId": null}
-        }))
+        assert_eq!(
+            invalid(r#"{"externalId":"x","subject":5}"#).target,
+            "subject"
+        );
+        assert_eq!(invalid(r#"{"subject":"s"}"#).target, "externalId");
+        assert_eq!(invalid(r#"{"externalId":""}"#).target, "externalId");
+        let role = invalid(
+            r#"{"externalId":"x","participants":{"attendees":[{"upn":"a"},{"role":"boss"}]}}"#,
+        );
+        assert_eq!(role.target, "participants.attendees[1].role");
+        assert!(role.message.contains("'boss'"), "{}", role.message);
+        assert_eq!(
+            invalid(r#"{"externalId":"x","participants":{"organizer":{"role":"chief"}}}"#).target,
+            "participants.organizer.role"
+        );
+        assert_eq!(
+            invalid(r#"{"externalId":"x","chatInfo":{"threadId":1}}"#).target,
+            "chatInfo.threadId"
+        );
+        assert_eq!(
+            invalid(r#"{"externalId":"x","participants":{"attendees":[{"identity":{"user":{"id":7}}}]}}"#).target,
+            "participants.attendees[0].identity.user.id"
+        );
+        for not_object in [r#"[null, null, "x"]"#, "5", " \"x\""] {
+            let not_object = invalid(not_object);
+            assert_eq!(not_object.target, "");
+            assert!(not_object.message.contains("must be a JSON object"));
+        }
+    }
+
+    #[test]
+    fn broken_json_is_not_a_schema_error() {
+        for body in ["{", r#"{"externalId":"x"} trailing"#, ""] {
+            assert!(
+                matches!(parse(body.as_bytes()), Err(BodyError::NotJson(_))),
+                "{body}"
+            );
+        }
+    }
+
+    #[test]
+    fn top_level_nulls_are_refused() {
+        for name in [
+            "subject",
+            "chatInfo",
+            "participants",
+            "startDateTime",
+            "externalId",
+        ] {
+            let body = format!(r#"{{"externalId":"x","{name}":null}}"#);
+            let refused = invalid(&body);
+            assert_eq!(refused.target, name);
+            assert!(
+                refused.message.contains("must not be null"),
+                "{}",
+                refused.message
+            );
+        }
+    }
+
+    #[test]
+    fn nested_nulls_and_unknown_properties_are_accepted() {
+        let request = parse(
+            br#"{"externalId":"x","participants":{"organizer":null,"attendees":[{"identity":{"user":{"id":"u","x":1}},"role":null}]},"chatInfo":{"threadId":null},"futureProperty":true,"":null,"other":null}"#,
+        )
         .unwrap();
-        assert_eq!(ok.attendees.len(), 1);
+        let attendees = request.participants.unwrap().attendees.unwrap();
+        assert_eq!(attendees.len(), 1);
+        assert!(attendees[0].role.is_none());
     }
 }
