@@ -71,3 +71,10 @@ pub use crate::generated::types;
 pub use crate::outcome::{MeetingResponse, Outcome};
 pub use crate::request::{Attendee, AttendeeRole, MeetingRequest};
 pub use crate::retry::{RetryPolicy, Sleeper, TokioSleeper, retry_after};
+
+/// The repository's README: each of its Rust blocks is a doctest, so that
+/// the examples a user copies compile (and, without network, run) with the
+/// dependencies the README lists.
+#[doc = include_str!("../../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;
