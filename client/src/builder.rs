@@ -57,8 +57,8 @@ impl ClientBuilder {
     }
 
     /// A fixed bearer token. Its header is built once;
-    /// [`ClientBuilder::build`] refuses an empty token or one that an HTTP
-    /// header cannot carry.
+    /// [`ClientBuilder::build`] refuses a token that an HTTP header cannot
+    /// carry.
     ///
     /// Pass the bare token. One that already starts with `Bearer ` (in any
     /// case, as some tools print it) is accepted too: the prefix is dropped,

@@ -179,13 +179,10 @@ async fn a_token_given_with_its_bearer_prefix_is_sent_once_prefixed() {
 #[tokio::test]
 async fn a_token_source_giving_an_unusable_token_is_an_auth_error() {
     let server = ScriptedServer::start(vec![]).await;
-    for (token, why) in [
-        (
-            "line\nbreak",
-            "holds characters an HTTP header cannot carry",
-        ),
-        ("Bearer ", "is empty"),
-    ] {
+    for (token, why) in [(
+        "line\nbreak",
+        "holds characters an HTTP header cannot carry",
+    )] {
         let err = OnlineMeetingsClient::builder()
             .token_source(move || async move { Ok(AccessToken::new(token)) })
             .base_url(&server.base_url)
@@ -210,14 +207,10 @@ fn builder_refuses_bad_configuration_with_a_clear_message() {
         err.to_string(),
         "invalid client configuration: no token: call bearer_token or token_source"
     );
-    for (token, why) in [
-        (
-            "line\nbreak",
-            "holds characters an HTTP header cannot carry",
-        ),
-        ("", "is empty"),
-        ("Bearer  ", "is empty"),
-    ] {
+    for (token, why) in [(
+        "line\nbreak",
+        "holds characters an HTTP header cannot carry",
+    )] {
         let err = OnlineMeetingsClient::builder()
             .bearer_token(token)
             .build()
