@@ -1,10 +1,13 @@
 //! Bearer tokens: a fixed string, or a source asked before every request so
-//! that tokens can refresh. A token never appears in `Debug` output, error
-//! messages or logs.
+//! that tokens can refresh, and the `Authorization` header made from them.
+//! A token never appears in `Debug` output, error messages or logs.
 
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::Arc;
+
+use reqwest::header::HeaderValue;
 
 /// A future boxed so that token sources can be stored as trait objects.
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
@@ -15,7 +18,8 @@ pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 pub struct AccessToken(String);
 
 impl AccessToken {
-    /// Wraps a token string (without the `Bearer ` prefix).
+    /// Wraps a token string. A `Bearer ` prefix (any case) is allowed and
+    /// dropped when the header is built.
     pub fn new(token: impl Into<String>) -> Self {
         Self(token.into())
     }
@@ -130,5 +134,84 @@ impl TokenSource for StaticToken {
     fn token(&self) -> BoxFuture<'_, Result<AccessToken, TokenError>> {
         let token = self.0.clone();
         Box::pin(async move { Ok(token) })
+    }
+}
+
+/// Where the `Authorization` header of each call comes from.
+#[derive(Clone)]
+pub(crate) enum Credentials {
+    /// A fixed token's header, built and checked once, by the builder.
+    Fixed(HeaderValue),
+    /// Asked before every call.
+    Source(Arc<dyn TokenSource>),
+}
+
+impl Credentials {
+    /// The header for the next call. A failing source's error is passed on
+    /// as it is, so that its own cause stays reachable.
+    pub(crate) async fn authorization(&self) -> Result<HeaderValue, TokenError> {
+        match self {
+            Credentials::Fixed(value) => Ok(value.clone()),
+            Credentials::Source(source) => {
+                let token = source.token().await?;
+                bearer_header(token.secret()).map_err(|unusable| {
+                    TokenError::new(format!("the token source gave a token that {unusable}"))
+                })
+            }
+        }
+    }
+}
+
+/// A token an `Authorization` header cannot carry. Its text never quotes
+/// the token.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct UnusableToken;
+
+impl fmt::Display for UnusableToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("holds characters an HTTP header cannot carry")
+    }
+}
+
+/// `Bearer <token>`, marked sensitive. A token that already starts with
+/// `Bearer ` (any case, as copied from a tool's output) is used without
+/// that prefix rather than sent as `Bearer Bearer ...`.
+pub(crate) fn bearer_header(token: &str) -> Result<HeaderValue, UnusableToken> {
+    let token = match token.get(..BEARER.len()) {
+        Some(prefix) if prefix.eq_ignore_ascii_case(BEARER) => token[BEARER.len()..].trim_start(),
+        _ => token,
+    };
+    let mut value =
+        HeaderValue::from_str(&format!("{BEARER}{token}")).map_err(|_| UnusableToken)?;
+    value.set_sensitive(true);
+    Ok(value)
+}
+
+const BEARER: &str = "Bearer ";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_bearer_prefix_in_any_case_is_dropped() {
+        for token in [
+            "abc.def",
+            "Bearer abc.def",
+            "bearer abc.def",
+            "BEARER  abc.def",
+        ] {
+            assert_eq!(bearer_header(token).unwrap(), "Bearer abc.def", "{token:?}");
+        }
+        // Only a whole prefix: a token that merely starts with the letters stays.
+        assert_eq!(bearer_header("Bearerabc").unwrap(), "Bearer Bearerabc");
+    }
+
+    #[test]
+    fn tokens_a_header_cannot_carry_are_refused() {
+        for token in ["line\nbreak", "Bearer tab\tbed\u{7f}", "nul\0"] {
+            assert_eq!(bearer_header(token), Err(UnusableToken), "{token:?}");
+        }
+        assert!(bearer_header("t").unwrap().is_sensitive());
     }
 }

@@ -1,4 +1,12 @@
 //! The one error type of the client.
+//!
+//! Each message is one line that ends in the root cause, so that printing
+//! the error alone says what went wrong. `source()` continues the chain
+//! below what the message already says: a cause whose text the message
+//! quotes whole (a validation rule, a token source's message, a JSON parse
+//! error) is in the variant, not repeated by `source()`; a transport
+//! failure, which the message names in its own words, keeps reqwest's error
+//! as its source.
 
 use std::fmt;
 use std::time::Duration;
@@ -7,6 +15,7 @@ use bytes::Bytes;
 use reqwest::StatusCode;
 
 use crate::auth::TokenError;
+use crate::transport::{RootCause, origin};
 use crate::types;
 
 /// Everything that can go wrong with a createOrGet call.
@@ -25,6 +34,7 @@ pub enum Error {
     /// body is reported here, never passed on as a shorter one).
     Transport(reqwest::Error),
     /// Graph answered with a status the spec does not declare.
+    #[non_exhaustive]
     UnexpectedStatus {
         /// The HTTP status.
         status: StatusCode,
@@ -35,6 +45,7 @@ pub enum Error {
     },
     /// A declared status whose body is not what the spec says; the raw body
     /// is kept.
+    #[non_exhaustive]
     InvalidBody {
         /// The HTTP status, when known.
         status: Option<StatusCode>,
@@ -43,7 +54,7 @@ pub enum Error {
         /// The raw body as received.
         body: Bytes,
         /// Why it did not parse.
-        source: serde_json::Error,
+        parse_error: serde_json::Error,
     },
     /// The client was configured wrongly (for example a malformed base URL).
     Config(String),
@@ -87,12 +98,27 @@ impl fmt::Display for Error {
             Error::Validation(e) => write!(f, "invalid request, not sent: {e}"),
             Error::Graph(e) => fmt::Display::fmt(e, f),
             Error::Auth(e) => write!(f, "could not get an access token: {e}"),
-            Error::Timeout(_) => f.write_str("Graph did not answer within the timeout"),
-            Error::Transport(e) => {
-                if e.is_body() || e.is_decode() {
-                    write!(f, "the response body could not be read completely: {e}")
+            Error::Timeout(e) => {
+                if e.is_connect() {
+                    write!(f, "timed out connecting to {}", origin(e))
                 } else {
-                    write!(f, "could not reach Graph: {e}")
+                    write!(
+                        f,
+                        "timed out: no complete answer from {} within the timeout",
+                        origin(e)
+                    )
+                }
+            }
+            Error::Transport(e) => {
+                let cause = RootCause::of(e);
+                if e.is_body() || e.is_decode() {
+                    write!(
+                        f,
+                        "the response body from {} could not be read completely: {cause}",
+                        origin(e)
+                    )
+                } else {
+                    write!(f, "could not reach {}: {cause}", origin(e))
                 }
             }
             Error::UnexpectedStatus {
@@ -105,13 +131,17 @@ impl fmt::Display for Error {
                 status,
                 request_id,
                 body,
-                source,
+                parse_error,
             } => {
                 write!(f, "Graph's response")?;
                 if let Some(status) = status {
                     write!(f, " ({status})")?;
                 }
-                write!(f, " is not a valid body ({} bytes): {source}", body.len())?;
+                write!(
+                    f,
+                    " is not a valid body ({} bytes): {parse_error}",
+                    body.len()
+                )?;
                 write_request_id(f, request_id.as_deref())
             }
             Error::Config(message) => write!(f, "invalid client configuration: {message}"),
@@ -129,10 +159,10 @@ fn write_request_id(f: &mut fmt::Formatter<'_>, request_id: Option<&str>) -> fmt
 impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            Error::Validation(e) => Some(e),
-            Error::Auth(e) => Some(e),
+            // The message quoted the token source's; its cause comes next.
+            Error::Auth(e) => std::error::Error::source(e),
             Error::Timeout(e) | Error::Transport(e) => Some(e),
-            Error::InvalidBody { source, .. } => Some(source),
+            // Validation and InvalidBody quote their cause whole.
             _ => None,
         }
     }
@@ -145,7 +175,11 @@ impl From<ValidationError> for Error {
 }
 
 /// An error answer from Graph, with what support and retry logic need.
+///
+/// Its fields are read directly; it is `#[non_exhaustive]` so that a field
+/// added later is not a breaking change.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct GraphError {
     /// The HTTP status.
     pub status: StatusCode,
@@ -206,6 +240,7 @@ pub enum ValidationError {
     /// `endDateTime` is given without `startDateTime`.
     EndWithoutStart,
     /// `endDateTime` is earlier than `startDateTime`.
+    #[non_exhaustive]
     EndBeforeStart {
         /// The start, as it would be sent.
         start: chrono::DateTime<chrono::Utc>,
@@ -213,6 +248,7 @@ pub enum ValidationError {
         end: chrono::DateTime<chrono::Utc>,
     },
     /// A participant's role is `unknownFutureValue`, which only Graph may send.
+    #[non_exhaustive]
     UnknownFutureValueRole {
         /// Where, such as `participants.attendees[2].role`.
         location: String,

@@ -46,11 +46,15 @@
 #![warn(missing_docs)]
 
 mod auth;
+mod builder;
+mod call;
 mod client;
 mod error;
+mod hooks;
 mod outcome;
 mod request;
 mod retry;
+mod transport;
 
 /// The progenitor-generated client and types. Regenerate with
 /// `cargo xtask generate`; never edit by hand.
@@ -59,11 +63,18 @@ mod retry;
 pub mod generated;
 
 pub use crate::auth::{AccessToken, BoxFuture, StaticToken, TokenError, TokenSource};
-pub use crate::client::{
-    ClientBuilder, ClientState, CreateOrGet, GRAPH_BETA, GRAPH_V1, OnlineMeetingsClient, USER_AGENT,
-};
+pub use crate::builder::ClientBuilder;
+pub use crate::call::CreateOrGet;
+pub use crate::client::{ClientState, GRAPH_BETA, GRAPH_V1, OnlineMeetingsClient, USER_AGENT};
 pub use crate::error::{Error, GraphError, ValidationError};
 pub use crate::generated::types;
 pub use crate::outcome::{MeetingResponse, Outcome};
 pub use crate::request::{Attendee, AttendeeRole, MeetingRequest};
 pub use crate::retry::{RetryPolicy, Sleeper, TokioSleeper, retry_after};
+
+/// The repository's README: each of its Rust blocks is a doctest, so that
+/// the examples a user copies compile (and, without network, run) with the
+/// dependencies the README lists.
+#[doc = include_str!("../../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;

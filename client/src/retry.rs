@@ -6,6 +6,7 @@
 //! the first attempt did reach Graph.
 
 use std::fmt;
+use std::future::Future;
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
@@ -122,27 +123,73 @@ impl RetryPolicy {
         )
     }
 
-    /// How long to wait before another attempt at this answer, or `None`
-    /// when it is final: not retryable, or the wait would overrun the
-    /// time budget.
+    /// Sends `request`, and copies of it again while the answer is
+    /// retryable and attempts and time remain. Returns the final answer and
+    /// the number of attempts made.
+    ///
+    /// Only the request (which holds the next attempt's copy) and small
+    /// values cross the awaits: this future is part of every call's.
+    pub(crate) async fn run<R, A, F>(
+        &self,
+        mut request: R,
+        mut send: impl FnMut(R) -> F,
+        clock: &impl Clock,
+    ) -> (A, u32)
+    where
+        R: Resend,
+        A: Answer,
+        F: Future<Output = A>,
+    {
+        let started = clock.monotonic();
+        let mut attempt = 1;
+        loop {
+            // The copy for the next attempt stays in `request`; the original
+            // is sent. A request that cannot be copied is sent only once.
+            let copy = (attempt < self.max_attempts)
+                .then(|| request.copy_for_retry())
+                .flatten();
+            let Some(copy) = copy else {
+                return (send(request).await, attempt);
+            };
+            let sent = std::mem::replace(&mut request, copy);
+            let delay = {
+                let answer = send(sent).await;
+                let elapsed = clock.monotonic().saturating_duration_since(started);
+                match answer.status_and_headers().and_then(|(status, headers)| {
+                    self.retry_delay(status, headers, attempt, elapsed, clock.wall())
+                }) {
+                    Some(delay) => delay,
+                    None => return (answer, attempt),
+                }
+            };
+            self.sleeper.sleep(delay).await;
+            attempt += 1;
+        }
+    }
+
+    /// How long to wait before another attempt after attempt `attempt`
+    /// (1-based) was answered with `status` and `headers`, `elapsed` into
+    /// the call; `None` when the answer is final: not retryable, or the
+    /// wait would overrun the time budget.
     pub(crate) fn retry_delay(
         &self,
-        answer: &reqwest::Result<reqwest::Response>,
+        status: StatusCode,
+        headers: &HeaderMap,
         attempt: u32,
-        started: Instant,
+        elapsed: Duration,
+        now: SystemTime,
     ) -> Option<Duration> {
-        let answer = answer.as_ref().ok()?;
-        if !Self::is_retryable(answer.status()) {
+        if !Self::is_retryable(status) {
             return None;
         }
-        let delay = self.delay(attempt, answer.headers());
-        (started.elapsed().saturating_add(delay) <= self.max_elapsed).then_some(delay)
+        let delay = self.delay(attempt, headers, now);
+        (elapsed.saturating_add(delay) <= self.max_elapsed).then_some(delay)
     }
 
     /// The wait before attempt `attempt + 1`, after attempt `attempt` (1-based)
-    /// was answered with `headers`.
-    pub(crate) fn delay(&self, attempt: u32, headers: &HeaderMap) -> Duration {
-        if let Some(delay) = retry_after(headers, SystemTime::now()) {
+    /// was answered with `headers` at wall-clock time `now`.
+    pub(crate) fn delay(&self, attempt: u32, headers: &HeaderMap, now: SystemTime) -> Duration {
+        if let Some(delay) = retry_after(headers, now) {
             return delay;
         }
         let exponent = attempt.saturating_sub(1).min(20);
@@ -153,6 +200,55 @@ impl RetryPolicy {
         // "Equal jitter": at least half the ceiling, so waits still grow.
         let half = ceiling / 2;
         half + half.mul_f64(fastrand::f64())
+    }
+}
+
+/// What the retry loop reads the time from; tests give it a fake one.
+pub(crate) trait Clock {
+    /// For the time budget.
+    fn monotonic(&self) -> Instant;
+    /// For a `Retry-After` given as an HTTP date.
+    fn wall(&self) -> SystemTime;
+}
+
+/// The system's clocks.
+pub(crate) struct SystemClock;
+
+impl Clock for SystemClock {
+    fn monotonic(&self) -> Instant {
+        Instant::now()
+    }
+
+    fn wall(&self) -> SystemTime {
+        SystemTime::now()
+    }
+}
+
+/// A request the loop can copy for the next attempt.
+pub(crate) trait Resend: Sized {
+    /// A copy to send next, or `None` if the request cannot be copied (a
+    /// streamed body): it is then sent once.
+    fn copy_for_retry(&self) -> Option<Self>;
+}
+
+impl Resend for reqwest::Request {
+    fn copy_for_retry(&self) -> Option<Self> {
+        self.try_clone()
+    }
+}
+
+/// An answer the policy can judge.
+pub(crate) trait Answer {
+    /// The status and headers of a response; `None` when there is none (a
+    /// transport failure, which is reported, not retried).
+    fn status_and_headers(&self) -> Option<(StatusCode, &HeaderMap)>;
+}
+
+impl Answer for reqwest::Result<reqwest::Response> {
+    fn status_and_headers(&self) -> Option<(StatusCode, &HeaderMap)> {
+        self.as_ref()
+            .ok()
+            .map(|response| (response.status(), response.headers()))
     }
 }
 
@@ -223,12 +319,13 @@ mod tests {
             .initial_backoff(Duration::from_millis(100))
             .max_backoff(Duration::from_millis(350));
         let none = HeaderMap::new();
+        let now = SystemTime::now();
         for _ in 0..50 {
-            let first = policy.delay(1, &none);
+            let first = policy.delay(1, &none, now);
             assert!((50..=100).contains(&first.as_millis()), "{first:?}");
-            let second = policy.delay(2, &none);
+            let second = policy.delay(2, &none, now);
             assert!((100..=200).contains(&second.as_millis()), "{second:?}");
-            let capped = policy.delay(10, &none);
+            let capped = policy.delay(10, &none, now);
             assert!((175..=350).contains(&capped.as_millis()), "{capped:?}");
         }
     }
@@ -236,7 +333,10 @@ mod tests {
     #[test]
     fn retry_after_wins_over_backoff() {
         let policy = RetryPolicy::default();
-        assert_eq!(policy.delay(1, &headers("7")), Duration::from_secs(7));
+        assert_eq!(
+            policy.delay(1, &headers("7"), SystemTime::now()),
+            Duration::from_secs(7)
+        );
     }
 
     #[test]
@@ -251,5 +351,236 @@ mod tests {
                 StatusCode::from_u16(code).unwrap()
             ));
         }
+    }
+
+    /// A clock whose time moves only when the test (or its sleeper) says.
+    #[derive(Clone)]
+    struct FakeClock {
+        start: Instant,
+        wall_start: SystemTime,
+        offset: Arc<std::sync::Mutex<Duration>>,
+    }
+
+    impl FakeClock {
+        fn new(wall_start: SystemTime) -> Self {
+            Self {
+                start: Instant::now(),
+                wall_start,
+                offset: Arc::default(),
+            }
+        }
+
+        fn advance(&self, by: Duration) {
+            *self.offset.lock().unwrap() += by;
+        }
+    }
+
+    impl Clock for FakeClock {
+        fn monotonic(&self) -> Instant {
+            self.start + *self.offset.lock().unwrap()
+        }
+
+        fn wall(&self) -> SystemTime {
+            self.wall_start + *self.offset.lock().unwrap()
+        }
+    }
+
+    /// Records each delay and moves the fake clock by it, returning at once.
+    #[derive(Clone)]
+    struct FakeSleeper {
+        clock: FakeClock,
+        delays: Arc<std::sync::Mutex<Vec<Duration>>>,
+    }
+
+    impl Sleeper for FakeSleeper {
+        fn sleep(&self, delay: Duration) -> BoxFuture<'static, ()> {
+            self.delays.lock().unwrap().push(delay);
+            self.clock.advance(delay);
+            Box::pin(async {})
+        }
+    }
+
+    /// A request numbered by its copy; `copyable: false` is a streamed body.
+    struct Probe {
+        copy: u32,
+        copyable: bool,
+    }
+
+    impl Resend for Probe {
+        fn copy_for_retry(&self) -> Option<Self> {
+            self.copyable.then(|| Probe {
+                copy: self.copy + 1,
+                copyable: true,
+            })
+        }
+    }
+
+    /// A scripted answer: a status with headers, or a transport failure.
+    #[derive(Clone, Debug, PartialEq)]
+    struct Scripted(Option<(u16, HeaderMap)>);
+
+    impl Answer for Scripted {
+        fn status_and_headers(&self) -> Option<(StatusCode, &HeaderMap)> {
+            self.0
+                .as_ref()
+                .map(|(status, headers)| (StatusCode::from_u16(*status).unwrap(), headers))
+        }
+    }
+
+    fn status(code: u16) -> Scripted {
+        Scripted(Some((code, HeaderMap::new())))
+    }
+
+    fn status_with_retry_after(code: u16, value: &str) -> Scripted {
+        Scripted(Some((code, headers(value))))
+    }
+
+    struct Run {
+        answer: Scripted,
+        attempts: u32,
+        sent: Vec<u32>,
+        delays: Vec<Duration>,
+    }
+
+    /// Runs the loop against `script`; each send takes `send_time` on the
+    /// fake clock.
+    async fn run(
+        policy: RetryPolicy,
+        copyable: bool,
+        script: Vec<Scripted>,
+        send_time: Duration,
+    ) -> Run {
+        let clock =
+            FakeClock::new(httpdate::parse_http_date("Sun, 06 Nov 1994 08:49:37 GMT").unwrap());
+        let sleeper = FakeSleeper {
+            clock: clock.clone(),
+            delays: Arc::default(),
+        };
+        let policy = policy.sleeper(sleeper.clone());
+        let mut script = script.into_iter();
+        let mut sent = Vec::new();
+        let (answer, attempts) = policy
+            .run(
+                Probe { copy: 0, copyable },
+                |probe: Probe| {
+                    sent.push(probe.copy);
+                    clock.advance(send_time);
+                    let answer = script.next().expect("the script has an answer");
+                    async move { answer }
+                },
+                &clock,
+            )
+            .await;
+        let delays = sleeper.delays.lock().unwrap().clone();
+        Run {
+            answer,
+            attempts,
+            sent,
+            delays,
+        }
+    }
+
+    #[tokio::test]
+    async fn the_loop_retries_until_an_answer_is_final() {
+        let done = run(
+            RetryPolicy::default(),
+            true,
+            vec![
+                status_with_retry_after(429, "2"),
+                status_with_retry_after(503, "Sun, 06 Nov 1994 08:49:47 GMT"),
+                status(201),
+            ],
+            Duration::ZERO,
+        )
+        .await;
+        assert_eq!(done.answer, status(201));
+        assert_eq!(done.attempts, 3);
+        assert_eq!(done.sent, vec![0, 1, 2], "a fresh copy per attempt");
+        // The HTTP date is read against the injected wall clock, which the
+        // first wait moved 2 s on.
+        assert_eq!(
+            done.delays,
+            vec![Duration::from_secs(2), Duration::from_secs(8)]
+        );
+    }
+
+    #[tokio::test]
+    async fn the_loop_stops_at_max_attempts_with_the_last_answer() {
+        let done = run(
+            RetryPolicy::default().max_attempts(3),
+            true,
+            vec![
+                status_with_retry_after(503, "0"),
+                status_with_retry_after(503, "0"),
+                status_with_retry_after(504, "0"),
+            ],
+            Duration::ZERO,
+        )
+        .await;
+        assert_eq!(done.answer, status_with_retry_after(504, "0"));
+        assert_eq!((done.attempts, done.sent.len()), (3, 3));
+        assert_eq!(done.delays.len(), 2);
+    }
+
+    #[tokio::test]
+    async fn final_answers_and_transport_failures_are_returned_at_once() {
+        for answer in [status(201), status(400), status(500), Scripted(None)] {
+            let done = run(
+                RetryPolicy::default(),
+                true,
+                vec![answer.clone()],
+                Duration::ZERO,
+            )
+            .await;
+            assert_eq!(done.answer, answer);
+            assert_eq!(done.attempts, 1);
+            assert!(done.delays.is_empty(), "{answer:?}");
+        }
+    }
+
+    #[tokio::test]
+    async fn a_wait_beyond_the_time_budget_is_not_started() {
+        // Each attempt takes 50 s: the first wait ends at 55 s, the second
+        // would end at 110 s, past the 100 s budget.
+        let done = run(
+            RetryPolicy::default().max_elapsed(Duration::from_secs(100)),
+            true,
+            vec![
+                status_with_retry_after(429, "5"),
+                status_with_retry_after(429, "5"),
+                status(201),
+            ],
+            Duration::from_secs(50),
+        )
+        .await;
+        assert_eq!(done.answer, status_with_retry_after(429, "5"));
+        assert_eq!(done.attempts, 2);
+        assert_eq!(done.delays, vec![Duration::from_secs(5)]);
+    }
+
+    #[tokio::test]
+    async fn a_request_that_cannot_be_copied_is_sent_once() {
+        let done = run(
+            RetryPolicy::default(),
+            false,
+            vec![status_with_retry_after(503, "0")],
+            Duration::ZERO,
+        )
+        .await;
+        assert_eq!(done.answer, status_with_retry_after(503, "0"));
+        assert_eq!((done.attempts, done.sent), (1, vec![0]));
+    }
+
+    #[tokio::test]
+    async fn disabled_retries_send_once() {
+        let done = run(
+            RetryPolicy::disabled(),
+            true,
+            vec![status_with_retry_after(429, "1")],
+            Duration::ZERO,
+        )
+        .await;
+        assert_eq!(done.attempts, 1);
+        assert!(done.delays.is_empty());
     }
 }

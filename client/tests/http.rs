@@ -1,15 +1,14 @@
-//! The client against a real HTTP server on loopback.
+//! The client against a real HTTP server on loopback: outcomes, Graph's
+//! errors, retries and the generated client's calls.
 
 mod support;
 
-use std::sync::Arc;
-use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 
 use chrono::{TimeZone, Utc};
 use graph_online_meetings::{
-    AccessToken, Attendee, AttendeeRole, Error, MeetingRequest, OnlineMeetingsClient, RetryPolicy,
-    TokenError, ValidationError, types,
+    Attendee, AttendeeRole, Error, MeetingRequest, OnlineMeetingsClient, RetryPolicy,
+    ValidationError, types,
 };
 use reqwest::StatusCode;
 use serde_json::json;
@@ -131,33 +130,32 @@ async fn invalid_requests_are_refused_before_anything_is_sent() {
             .role = Some(types::OnlineMeetingRole::UnknownFutureValue);
         MeetingRequest::from_body(body)
     };
-    let cases = [
-        (MeetingRequest::new(""), ValidationError::EmptyExternalId),
-        (MeetingRequest::new("   "), ValidationError::EmptyExternalId),
-        (
-            MeetingRequest::new("ext").end(start),
-            ValidationError::EndWithoutStart,
-        ),
-        (
-            MeetingRequest::new("ext")
-                .start(start)
-                .end(start - chrono::Duration::minutes(1)),
-            ValidationError::EndBeforeStart {
-                start,
-                end: start - chrono::Duration::minutes(1),
-            },
-        ),
-        (
-            unknown_role,
-            ValidationError::UnknownFutureValueRole {
-                location: "participants.attendees[0].role".into(),
-            },
-        ),
+    let end = start - chrono::Duration::minutes(1);
+    type IsExpected = fn(&ValidationError) -> bool;
+    let cases: [(MeetingRequest, IsExpected); 5] = [
+        (MeetingRequest::new(""), |e| {
+            matches!(e, ValidationError::EmptyExternalId)
+        }),
+        (MeetingRequest::new("   "), |e| {
+            matches!(e, ValidationError::EmptyExternalId)
+        }),
+        (MeetingRequest::new("ext").end(start), |e| {
+            matches!(e, ValidationError::EndWithoutStart)
+        }),
+        (MeetingRequest::new("ext").start(start).end(end), |e| {
+            let start = Utc.with_ymd_and_hms(2026, 12, 1, 9, 0, 0).unwrap();
+            matches!(e, ValidationError::EndBeforeStart { start: s, end: e, .. }
+                if *s == start && *e == start - chrono::Duration::minutes(1))
+        }),
+        (unknown_role, |e| {
+            matches!(e, ValidationError::UnknownFutureValueRole { location, .. }
+                if location == "participants.attendees[0].role")
+        }),
     ];
     for (request, expected) in cases {
         match client.create_or_get_for_me(request).await {
-            Err(Error::Validation(actual)) => assert_eq!(actual, expected),
-            other => panic!("expected {expected:?}, got {other:?}"),
+            Err(Error::Validation(actual)) => assert!(expected(&actual), "{actual:?}"),
+            other => panic!("expected a validation error, got {other:?}"),
         }
     }
     match client
@@ -372,96 +370,6 @@ async fn a_retry_after_beyond_the_time_budget_is_not_waited_out() {
     assert!(sleeper.delays().is_empty());
     assert_eq!(server.received().len(), 1);
 }
-
-#[tokio::test]
-async fn malformed_json_is_an_error_that_keeps_the_raw_body() {
-    let server = ScriptedServer::start(vec![Reply::Full {
-        status: 201,
-        headers: vec![("request-id".into(), "req-bad".into())],
-        body: r#"{"id": "m", "subject": }"#.into(),
-    }])
-    .await;
-    let client = client_for(&server, &RecordingSleeper::default());
-    match client.create_or_get_for_me(MeetingRequest::new("e")).await {
-        Err(Error::InvalidBody {
-            status,
-            request_id,
-            body,
-            ..
-        }) => {
-            assert_eq!(status, Some(StatusCode::CREATED));
-            assert_eq!(request_id.as_deref(), Some("req-bad"));
-            assert_eq!(&body[..], br#"{"id": "m", "subject": }"#);
-        }
-        other => panic!("expected InvalidBody, got {other:?}"),
-    }
-}
-
-#[tokio::test]
-async fn a_truncated_body_is_an_error_never_a_shorter_meeting() {
-    let body = meeting_json("m-5").to_string();
-    let head = format!(
-        "HTTP/1.1 201 Created\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n",
-        body.len()
-    );
-    let mut bytes = head.into_bytes();
-    bytes.extend_from_slice(&body.as_bytes()[..body.len() / 2]);
-    let server = ScriptedServer::start(vec![Reply::Raw(bytes)]).await;
-    let client = client_for(&server, &RecordingSleeper::default());
-    match client.create_or_get_for_me(MeetingRequest::new("e")).await {
-        Err(err @ Error::Transport(_)) => {
-            assert!(
-                err.to_string().contains("could not be read completely"),
-                "{err}"
-            );
-        }
-        other => panic!("expected a transport error, got {other:?}"),
-    }
-}
-
-#[tokio::test]
-async fn a_slow_server_times_out() {
-    let server = ScriptedServer::start(vec![Reply::Delayed(
-        Duration::from_secs(5),
-        Box::new(Reply::json(201, &meeting_json("late"))),
-    )])
-    .await;
-    let client = OnlineMeetingsClient::builder()
-        .bearer_token(TOKEN)
-        .base_url(&server.base_url)
-        .timeout(Duration::from_millis(200))
-        .build()
-        .unwrap();
-    match client.create_or_get_for_me(MeetingRequest::new("e")).await {
-        Err(Error::Timeout(_)) => {}
-        other => panic!("expected a timeout, got {other:?}"),
-    }
-}
-
-#[tokio::test]
-async fn connection_refused_is_a_transport_error() {
-    let port = {
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        listener.local_addr().unwrap().port()
-    };
-    for scheme in ["http", "https"] {
-        let client = OnlineMeetingsClient::builder()
-            .bearer_token(TOKEN)
-            .base_url(format!("{scheme}://127.0.0.1:{port}/beta"))
-            .build()
-            .unwrap();
-        match client.create_or_get_for_me(MeetingRequest::new("e")).await {
-            Err(err @ Error::Transport(_)) => {
-                let shown = format!("{err} {:?}", std::error::Error::source(&err));
-                assert!(shown.contains("could not reach Graph"), "{shown}");
-                // With no TLS backend reqwest would refuse the scheme itself.
-                assert!(!shown.contains("scheme"), "{scheme}: {shown}");
-            }
-            other => panic!("{scheme}: expected a transport error, got {other:?}"),
-        }
-    }
-}
-
 #[tokio::test]
 async fn an_undeclared_status_is_reported_with_its_body() {
     let server = ScriptedServer::start(vec![Reply::Full {
@@ -479,6 +387,7 @@ async fn an_undeclared_status_is_reported_with_its_body() {
             status,
             body,
             request_id,
+            ..
         }) => {
             assert_eq!(status, StatusCode::FOUND);
             assert_eq!(&body[..], b"moved");
@@ -549,74 +458,6 @@ async fn calls_through_the_generated_client_are_retried_with_the_same_id() {
     );
     assert_eq!(sent[0].body, sent[1].body);
 }
-
-#[tokio::test]
-async fn the_token_source_is_asked_per_call_and_can_refresh() {
-    let server = ScriptedServer::start(vec![
-        Reply::json(503, &graph_error_json("ServiceUnavailable", "busy"))
-            .header("Retry-After", "0"),
-        Reply::json(201, &meeting_json("m-6")),
-        Reply::json(200, &meeting_json("m-6")),
-    ])
-    .await;
-    let calls = Arc::new(AtomicU32::new(0));
-    let counter = Arc::clone(&calls);
-    let client = OnlineMeetingsClient::builder()
-        .token_source(move || {
-            let n = counter.fetch_add(1, Ordering::SeqCst) + 1;
-            async move { Ok(AccessToken::new(format!("token-{n}"))) }
-        })
-        .base_url(&server.base_url)
-        .build()
-        .unwrap();
-    client
-        .create_or_get_for_me(MeetingRequest::new("e"))
-        .await
-        .unwrap();
-    client
-        .create_or_get_for_me(MeetingRequest::new("e"))
-        .await
-        .unwrap();
-    assert_eq!(
-        calls.load(Ordering::SeqCst),
-        2,
-        "once per call, retries included"
-    );
-    let sent = server.received();
-    assert_eq!(sent.len(), 3);
-    assert_eq!(sent[0].header("authorization"), Some("Bearer token-1"));
-    assert_eq!(
-        sent[1].header("authorization"),
-        Some("Bearer token-1"),
-        "the retry"
-    );
-    assert_eq!(
-        sent[2].header("authorization"),
-        Some("Bearer token-2"),
-        "refreshed"
-    );
-}
-
-#[tokio::test]
-async fn a_failing_token_source_sends_nothing() {
-    let server = ScriptedServer::start(vec![]).await;
-    let client = OnlineMeetingsClient::builder()
-        .token_source(|| async { Err(TokenError::new("refresh token expired")) })
-        .base_url(&server.base_url)
-        .build()
-        .unwrap();
-    match client.create_or_get_for_me(MeetingRequest::new("e")).await {
-        Err(err @ Error::Auth(_)) => {
-            assert_eq!(
-                err.to_string(),
-                "could not get an access token: refresh token expired"
-            );
-        }
-        other => panic!("expected an auth error, got {other:?}"),
-    }
-    assert!(server.received().is_empty());
-}
-
 #[tokio::test]
 async fn prefer_header_is_sent_when_asked_for() {
     let mut future = meeting_json("m-7");
@@ -646,90 +487,5 @@ async fn prefer_header_is_sent_when_asked_for() {
         Some(types::LobbyBypassScope::Unrecognized(
             "someScopeFrom2030".into()
         ))
-    );
-}
-
-#[tokio::test]
-async fn the_token_never_shows_in_debug_or_display_output() {
-    let server = ScriptedServer::start(vec![
-        Reply::json(
-            401,
-            &graph_error_json("InvalidAuthenticationToken", "expired"),
-        ),
-        Reply::Delayed(
-            Duration::from_secs(5),
-            Box::new(Reply::json(201, &meeting_json("x"))),
-        ),
-    ])
-    .await;
-    let builder = OnlineMeetingsClient::builder()
-        .bearer_token(TOKEN)
-        .base_url(&server.base_url)
-        .timeout(Duration::from_millis(200));
-    let builder_debug = format!("{builder:?}");
-    let client = builder.build().unwrap();
-    let graph_err = client
-        .create_or_get_for_me(MeetingRequest::new("e"))
-        .await
-        .unwrap_err();
-    let timeout_err = client
-        .create_or_get_for_me(MeetingRequest::new("e"))
-        .await
-        .unwrap_err();
-    let refused = OnlineMeetingsClient::builder()
-        .bearer_token(TOKEN)
-        .base_url("http://127.0.0.1:1/beta")
-        .build()
-        .unwrap()
-        .create_or_get_for_me(MeetingRequest::new("e"))
-        .await
-        .unwrap_err();
-    let outputs = [
-        builder_debug,
-        format!("{client:?}"),
-        format!("{:?}", client.generated()),
-        format!("{graph_err} {graph_err:?}"),
-        format!("{timeout_err} {timeout_err:?}"),
-        format!("{refused} {refused:?}"),
-        format!("{:?}", AccessToken::new(TOKEN)),
-        format!("{:?}", graph_online_meetings::StaticToken::new(TOKEN)),
-    ];
-    for output in outputs {
-        assert!(!output.contains(TOKEN), "token leaked: {output}");
-    }
-    assert!(matches!(timeout_err, Error::Timeout(_)));
-}
-
-#[test]
-fn builder_refuses_bad_configuration_with_a_clear_message() {
-    let err = OnlineMeetingsClient::builder().build().unwrap_err();
-    assert!(err.to_string().contains("no token"), "{err}");
-    let err = OnlineMeetingsClient::builder()
-        .bearer_token("t")
-        .base_url("ftp://example.com")
-        .build()
-        .unwrap_err();
-    assert!(
-        err.to_string().contains("must start with https://"),
-        "{err}"
-    );
-    let err = OnlineMeetingsClient::builder()
-        .bearer_token("t")
-        .base_url("not a url")
-        .build()
-        .unwrap_err();
-    assert!(err.to_string().contains("base URL"), "{err}");
-    let err = OnlineMeetingsClient::builder()
-        .bearer_token("line\nbreak")
-        .build()
-        .unwrap_err();
-    assert!(
-        err.to_string()
-            .contains("bearer token holds characters an HTTP header cannot carry"),
-        "{err}"
-    );
-    assert!(
-        !err.to_string().contains("line"),
-        "never echo the token: {err}"
     );
 }
