@@ -179,24 +179,20 @@ async fn a_token_given_with_its_bearer_prefix_is_sent_once_prefixed() {
 #[tokio::test]
 async fn a_token_source_giving_an_unusable_token_is_an_auth_error() {
     let server = ScriptedServer::start(vec![]).await;
-    for (token, why) in [(
-        "line\nbreak",
-        "holds characters an HTTP header cannot carry",
-    )] {
-        let err = OnlineMeetingsClient::builder()
-            .token_source(move || async move { Ok(AccessToken::new(token)) })
-            .base_url(&server.base_url)
-            .build()
-            .unwrap()
-            .create_or_get_for_me(MeetingRequest::new("e"))
-            .await
-            .unwrap_err();
-        assert!(matches!(err, Error::Auth(_)), "{err:?}");
-        assert_eq!(
-            err.to_string(),
-            format!("could not get an access token: the token source gave a token that {why}")
-        );
-    }
+    let err = OnlineMeetingsClient::builder()
+        .token_source(|| async { Ok(AccessToken::new("line\nbreak")) })
+        .base_url(&server.base_url)
+        .build()
+        .unwrap()
+        .create_or_get_for_me(MeetingRequest::new("e"))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Auth(_)), "{err:?}");
+    assert_eq!(
+        err.to_string(),
+        "could not get an access token: the token source gave a token that holds \
+         characters an HTTP header cannot carry"
+    );
     assert!(server.received().is_empty());
 }
 
@@ -207,20 +203,17 @@ fn builder_refuses_bad_configuration_with_a_clear_message() {
         err.to_string(),
         "invalid client configuration: no token: call bearer_token or token_source"
     );
-    for (token, why) in [(
-        "line\nbreak",
-        "holds characters an HTTP header cannot carry",
-    )] {
-        let err = OnlineMeetingsClient::builder()
-            .bearer_token(token)
-            .build()
-            .unwrap_err();
-        assert!(matches!(err, Error::Config(_)), "{err:?}");
-        assert_eq!(
-            err.to_string(),
-            format!("invalid client configuration: the bearer token {why}")
-        );
-    }
+    let err = OnlineMeetingsClient::builder()
+        .bearer_token("line\nbreak")
+        .build()
+        .unwrap_err();
+    assert!(matches!(err, Error::Config(_)), "{err:?}");
+    // Says what is wrong without echoing the token.
+    assert_eq!(
+        err.to_string(),
+        "invalid client configuration: the bearer token holds characters an HTTP header \
+         cannot carry"
+    );
 }
 
 #[test]
