@@ -18,6 +18,9 @@ pub struct TypeSummary {
     pub kind: &'static str,
     /// Fields (structs) or variants (enums), one line each.
     pub members: Vec<String>,
+    /// Marked `#[non_exhaustive]`: other crates cannot build it with a
+    /// struct literal or match it exhaustively, so a new member is additive.
+    pub non_exhaustive: bool,
 }
 
 /// One operation builder of the generated `builder` module.
@@ -168,6 +171,7 @@ fn summarize(item: &syn::Item) -> Option<TypeSummary> {
                 name: s.ident.to_string(),
                 kind: "struct",
                 members,
+                non_exhaustive: is_non_exhaustive(&s.attrs),
             })
         }
         syn::Item::Enum(e) if matches!(e.vis, syn::Visibility::Public(_)) => {
@@ -191,10 +195,15 @@ fn summarize(item: &syn::Item) -> Option<TypeSummary> {
                 name: e.ident.to_string(),
                 kind: "enum",
                 members,
+                non_exhaustive: is_non_exhaustive(&e.attrs),
             })
         }
         _ => None,
     }
+}
+
+fn is_non_exhaustive(attrs: &[syn::Attribute]) -> bool {
+    attrs.iter().any(|a| a.path().is_ident("non_exhaustive"))
 }
 
 enum SerdeName {

@@ -266,6 +266,14 @@ pub(crate) fn diff(base: &ApiSide, head: &ApiSide) -> Vec<ApiChange> {
                         "exhaustive matches on this closed enum no longer compile",
                     );
                 }
+            } else if h.non_exhaustive {
+                push(
+                    &mut out,
+                    item.clone(),
+                    format!("field `{}` added", decl(line)),
+                    false,
+                    "the struct is `#[non_exhaustive]`: other crates build it with the builder or serde, never a struct literal",
+                );
             } else {
                 push(
                     &mut out,

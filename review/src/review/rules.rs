@@ -453,16 +453,17 @@ pub(super) fn schema(change: &SchemaChange) -> (Verdict, Wire) {
                 }
             };
             (
-                breaking(format!(
-                    "new pub field `{}` in {}: struct literals without it no longer compile (adding a public field to a struct with no private fields is a major change){}",
-                    field.name,
-                    field.holder,
-                    if *required {
-                        "; builders fail at `try_into` until it is set"
-                    } else {
-                        "; builders are unaffected"
-                    }
-                )),
+                breaking_if(
+                    *required,
+                    format!(
+                        "new pub field `{}` in {}: builders fail at `try_into` until it is set",
+                        field.name, field.holder
+                    ),
+                    format!(
+                        "new optional field `{}` in {}: generated structs are `#[non_exhaustive]`, so no code outside the crate has a struct literal to break; builders and serde default it to `None`",
+                        field.name, field.holder
+                    ),
+                ),
                 directions(
                     breaking_if(
                         *required,
