@@ -99,9 +99,9 @@ fn check_refs(doc: &Value, node: &Value, pointer: &JsonPointer) -> Result<(), Er
                 let (problem, fix) = error.problem_and_fix();
                 return Err(unsupported(pointer.join("$ref"), problem, fix));
             }
+            // Example payloads are data: a `$ref` key inside one is not a reference.
+            let in_examples = pointer.segments().any(|s| s == "examples");
             for (key, value) in map {
-                // Example payloads are data: a `$ref` key inside one is not a reference.
-                let in_examples = pointer.segments().any(|s| s == "examples");
                 if key == "example" || (key == "value" && in_examples) {
                     continue;
                 }
