@@ -7,12 +7,12 @@ use std::collections::BTreeMap;
 use serde_json::Value;
 
 use crate::error::ErrorKind;
-use crate::spec::refs::{self, ref_of};
+use crate::spec::refs;
 use crate::spec::{HTTP_METHODS, JsonPointer};
 
 pub(crate) fn check(doc: &Value) -> Result<(), ErrorKind> {
     check_version(doc)?;
-    check_refs(doc, doc, &JsonPointer::root())?;
+    check_refs(doc)?;
     check_string_enums(doc)?;
     check_operations(doc)
 }
@@ -90,32 +90,21 @@ fn check_version(doc: &Value) -> Result<(), ErrorKind> {
 }
 
 /// Every `$ref` must point inside this document, at something that exists.
-fn check_refs(doc: &Value, node: &Value, pointer: &JsonPointer) -> Result<(), ErrorKind> {
-    match node {
-        Value::Object(map) => {
-            if ref_of(node).is_some()
-                && let Err(error) = refs::follow(doc, pointer, node)
-            {
-                let (problem, fix) = error.problem_and_fix();
-                return Err(unsupported(pointer.join("$ref"), problem, fix));
-            }
-            // Example payloads are data: a `$ref` key inside one is not a reference.
-            let in_examples = pointer.segments().any(|s| s == "examples");
-            for (key, value) in map {
-                if key == "example" || (key == "value" && in_examples) {
-                    continue;
-                }
-                check_refs(doc, value, &pointer.join(key))?;
-            }
-            Ok(())
+fn check_refs(doc: &Value) -> Result<(), ErrorKind> {
+    let mut first = None;
+    refs::each_ref(doc, &JsonPointer::root(), &mut |at, node| {
+        if first.is_none()
+            && let Err(error) = refs::follow(doc, at, node)
+        {
+            first = Some((at.join("$ref"), error));
         }
-        Value::Array(items) => {
-            for (index, value) in items.iter().enumerate() {
-                check_refs(doc, value, &pointer.join(index))?;
-            }
-            Ok(())
+    });
+    match first {
+        Some((pointer, error)) => {
+            let (problem, fix) = error.problem_and_fix();
+            Err(unsupported(pointer, problem, fix))
         }
-        _ => Ok(()),
+        None => Ok(()),
     }
 }
 

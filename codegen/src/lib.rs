@@ -24,7 +24,9 @@ use progenitor::{GenerationSettings, Generator, InterfaceStyle, TagStyle, TypeIm
 
 pub use crate::error::{CodegenError, ErrorKind};
 pub use crate::open_enums::OpenEnum;
-pub use crate::spec::{JsonPointer, LoadedSpec, load_spec};
+pub use crate::spec::{JsonPointer, LoadedSpec, load_spec, read_spec};
+/// The typed OpenAPI model the loader reads into, for the tools built on it.
+pub use openapiv3;
 
 /// Spec path relative to the workspace root.
 pub const SPEC_PATH: &str = "spec/online-meetings-create-or-get.yaml";

@@ -1,88 +1,62 @@
 //! Where the examples of a spec sit, and the schema each must match.
 
+use graph_online_meetings_codegen::spec::{JsonPointer, LoadedSpec, refs};
 use serde_json::Value;
-
-use crate::spec::{self, join, resolve};
 
 pub(crate) enum ExampleRef {
     /// An inline value: `example`, or an Example Object's `value`.
-    Inline { pointer: String },
+    Inline { pointer: JsonPointer },
     /// An Example Object's `x-example-file`, with its inline `value` if any.
     External {
-        pointer: String,
+        pointer: JsonPointer,
         target: String,
-        inline: Option<String>,
+        inline: Option<JsonPointer>,
     },
 }
 
 /// A schema and the examples that must match it.
 pub(crate) struct ExampleSite {
-    pub schema: String,
+    pub schema: JsonPointer,
     pub examples: Vec<ExampleRef>,
+}
+
+/// The pointers of the entries of the mapping at `pointer`.
+fn entries(doc: &Value, pointer: &JsonPointer) -> Vec<JsonPointer> {
+    pointer
+        .resolve(doc)
+        .and_then(Value::as_object)
+        .map(|m| m.keys().map(|k| pointer.join(k)).collect())
+        .unwrap_or_default()
 }
 
 /// Every place an example can sit: media types, parameters and headers (with
 /// their schema), and `example` inside schemas.
-pub(crate) fn example_sites(doc: &Value) -> Vec<ExampleSite> {
+pub(crate) fn example_sites(spec: &LoadedSpec) -> Vec<ExampleSite> {
+    let doc = &spec.json;
     let mut sites = Vec::new();
-    let mut holders: Vec<String> = Vec::new();
-    let mut bodies: Vec<String> = Vec::new();
-    let mut responses: Vec<String> = Vec::new();
-    let mut schema_roots: Vec<String> = Vec::new();
-
-    let components = |kind: &str| -> Vec<String> {
-        doc.pointer(&format!("/components/{kind}"))
-            .and_then(Value::as_object)
-            .map(|m| {
-                m.keys()
-                    .map(|k| join(&format!("/components/{kind}"), k))
-                    .collect()
-            })
-            .unwrap_or_default()
-    };
-    holders.extend(components("parameters"));
+    let components = |kind: &str| entries(doc, &JsonPointer::from_segments(["components", kind]));
+    let mut holders = components("parameters");
     holders.extend(components("headers"));
-    bodies.extend(components("requestBodies"));
-    responses.extend(components("responses"));
-    schema_roots.extend(components("schemas"));
-    for op in spec::operations(doc) {
-        for list in [
-            join(&op.item_pointer, "parameters"),
-            join(&op.pointer, "parameters"),
-        ] {
-            if let Some(items) = resolve(doc, &list).and_then(Value::as_array) {
-                holders.extend((0..items.len()).map(|i| format!("{list}/{i}")));
+    let mut bodies = components("requestBodies");
+    let mut responses = components("responses");
+    let mut schema_roots = components("schemas");
+    for op in spec.operations() {
+        let item = JsonPointer::from_segments(["paths", op.path]);
+        let pointer = op.pointer();
+        for list in [item.join("parameters"), pointer.join("parameters")] {
+            if let Some(items) = list.resolve(doc).and_then(Value::as_array) {
+                holders.extend((0..items.len()).map(|i| list.join(i)));
             }
         }
-        bodies.push(join(&op.pointer, "requestBody"));
-        if let Some(codes) =
-            resolve(doc, &join(&op.pointer, "responses")).and_then(Value::as_object)
-        {
-            responses.extend(
-                codes
-                    .keys()
-                    .map(|code| join(&join(&op.pointer, "responses"), code)),
-            );
-        }
+        bodies.push(pointer.join("requestBody"));
+        responses.extend(entries(doc, &pointer.join("responses")));
     }
-    let media_types = |pointer: &str| -> Vec<String> {
-        resolve(doc, &join(pointer, "content"))
-            .and_then(Value::as_object)
-            .map(|m| {
-                m.keys()
-                    .map(|k| join(&join(pointer, "content"), k))
-                    .collect()
-            })
-            .unwrap_or_default()
-    };
     for body in &bodies {
-        holders.extend(media_types(body));
+        holders.extend(entries(doc, &body.join("content")));
     }
     for response in &responses {
-        holders.extend(media_types(response));
-        if let Some(headers) = resolve(doc, &join(response, "headers")).and_then(Value::as_object) {
-            holders.extend(headers.keys().map(|h| join(&join(response, "headers"), h)));
-        }
+        holders.extend(entries(doc, &response.join("content")));
+        holders.extend(entries(doc, &response.join("headers")));
     }
     for holder in &holders {
         // Parameters may carry their examples in `content` instead.
@@ -97,41 +71,41 @@ pub(crate) fn example_sites(doc: &Value) -> Vec<ExampleSite> {
 /// Examples of a parameter, header or media type object (not a `$ref`).
 fn holders_media(
     doc: &Value,
-    holder: &str,
+    holder: &JsonPointer,
     sites: &mut Vec<ExampleSite>,
-    schema_roots: &mut Vec<String>,
+    schema_roots: &mut Vec<JsonPointer>,
 ) {
-    let Some(node) = resolve(doc, holder).filter(|n| n.get("$ref").is_none()) else {
+    let Some(node) = holder.resolve(doc).filter(|n| n.get("$ref").is_none()) else {
         return;
     };
     if node.get("schema").is_none() {
         return;
     }
-    let schema = join(holder, "schema");
+    let schema = holder.join("schema");
     schema_roots.push(schema.clone());
     let mut examples = Vec::new();
     if node.get("example").is_some() {
         examples.push(ExampleRef::Inline {
-            pointer: join(holder, "example"),
+            pointer: holder.join("example"),
         });
     }
-    if let Some(map) = node.get("examples").and_then(Value::as_object) {
-        for name in map.keys() {
-            let entry_pointer = join(&join(holder, "examples"), name);
-            let Some((pointer, entry)) = spec::follow(doc, &entry_pointer) else {
-                continue;
-            };
-            let inline = entry.get("value").map(|_| join(&pointer, "value"));
-            match entry.get("x-example-file").and_then(Value::as_str) {
-                Some(target) => examples.push(ExampleRef::External {
-                    pointer: join(&pointer, "x-example-file"),
-                    target: target.to_string(),
-                    inline,
-                }),
-                None => {
-                    if let Some(pointer) = inline {
-                        examples.push(ExampleRef::Inline { pointer });
-                    }
+    for entry_pointer in entries(doc, &holder.join("examples")) {
+        let Some(entry) = entry_pointer.resolve(doc) else {
+            continue;
+        };
+        let Ok((pointer, entry)) = refs::follow(doc, &entry_pointer, entry) else {
+            continue;
+        };
+        let inline = entry.get("value").map(|_| pointer.join("value"));
+        match entry.get("x-example-file").and_then(Value::as_str) {
+            Some(target) => examples.push(ExampleRef::External {
+                pointer: pointer.join("x-example-file"),
+                target: target.to_string(),
+                inline,
+            }),
+            None => {
+                if let Some(pointer) = inline {
+                    examples.push(ExampleRef::Inline { pointer });
                 }
             }
         }
@@ -143,8 +117,8 @@ fn holders_media(
 
 /// `example` keywords inside a schema tree (not behind `$ref`, which is
 /// walked from its component).
-fn schema_examples(doc: &Value, pointer: &str, sites: &mut Vec<ExampleSite>, depth: usize) {
-    let Some(node) = resolve(doc, pointer).and_then(Value::as_object) else {
+fn schema_examples(doc: &Value, pointer: &JsonPointer, sites: &mut Vec<ExampleSite>, depth: usize) {
+    let Some(node) = pointer.resolve(doc).and_then(Value::as_object) else {
         return;
     };
     if depth > 64 || node.contains_key("$ref") {
@@ -152,31 +126,24 @@ fn schema_examples(doc: &Value, pointer: &str, sites: &mut Vec<ExampleSite>, dep
     }
     if node.contains_key("example") {
         sites.push(ExampleSite {
-            schema: pointer.to_string(),
+            schema: pointer.clone(),
             examples: vec![ExampleRef::Inline {
-                pointer: join(pointer, "example"),
+                pointer: pointer.join("example"),
             }],
         });
     }
-    if let Some(properties) = node.get("properties").and_then(Value::as_object) {
-        for name in properties.keys() {
-            schema_examples(
-                doc,
-                &join(&join(pointer, "properties"), name),
-                sites,
-                depth + 1,
-            );
-        }
+    for property in entries(doc, &pointer.join("properties")) {
+        schema_examples(doc, &property, sites, depth + 1);
     }
     for key in ["items", "additionalProperties", "not"] {
         if node.get(key).is_some_and(Value::is_object) {
-            schema_examples(doc, &join(pointer, key), sites, depth + 1);
+            schema_examples(doc, &pointer.join(key), sites, depth + 1);
         }
     }
     for key in ["allOf", "anyOf", "oneOf"] {
         if let Some(list) = node.get(key).and_then(Value::as_array) {
             for index in 0..list.len() {
-                schema_examples(doc, &format!("{pointer}/{key}/{index}"), sites, depth + 1);
+                schema_examples(doc, &pointer.join(key).join(index), sites, depth + 1);
             }
         }
     }

@@ -22,9 +22,8 @@
 
 use std::collections::BTreeMap;
 
+use graph_online_meetings_codegen::spec::JsonPointer;
 use serde_json::{Map, Value};
-
-use crate::spec::{join, pointer_fragment, ref_pointer, resolve};
 
 /// Keywords OpenAPI 3.0 adds to a Schema Object that are not validation.
 const DROPPED: [&str; 6] = [
@@ -41,15 +40,20 @@ pub(crate) struct Translation {
     /// `{"$defs": {"s0": …, "s1": …}}`.
     defs: Map<String, Value>,
     /// The spec pointer each `$defs/s{index}` was translated from.
-    roots: Vec<String>,
+    roots: Vec<JsonPointer>,
     /// The translated pointer each `$ref` value written into `defs` names.
-    ref_targets: BTreeMap<String, String>,
+    ref_targets: BTreeMap<String, JsonPointer>,
+}
+
+/// `/$defs/s{index}`, where the translation of root `index` sits.
+fn def_pointer(index: usize) -> JsonPointer {
+    JsonPointer::from_segments(["$defs".to_string(), format!("s{index}")])
 }
 
 impl Translation {
     /// Translates every component schema and the schemas at `sites`, with
     /// whatever their `$ref`s reach.
-    pub(crate) fn new(doc: &Value, sites: &[String]) -> Self {
+    pub(crate) fn new(doc: &Value, sites: &[JsonPointer]) -> Self {
         let mut translation = Translation {
             defs: Map::new(),
             roots: Vec::new(),
@@ -60,7 +64,7 @@ impl Translation {
             .and_then(Value::as_object)
             .into_iter()
             .flat_map(|schemas| schemas.keys())
-            .map(|name| join("/components/schemas", name));
+            .map(|name| JsonPointer::from_segments(["components", "schemas", name]));
         for pointer in components.chain(sites.iter().cloned()) {
             translation.root_of(&pointer);
         }
@@ -68,7 +72,7 @@ impl Translation {
         let mut next = 0;
         while next < translation.roots.len() {
             let pointer = translation.roots[next].clone();
-            let translated = match resolve(doc, &pointer) {
+            let translated = match pointer.resolve(doc) {
                 Some(node) => translation.schema(doc, node),
                 None => Value::Bool(false),
             };
@@ -80,47 +84,50 @@ impl Translation {
 
     /// A JSON Schema whose root is the translated schema at `spec_pointer`;
     /// `None` unless it was among the `sites` (or components) translated.
-    pub(crate) fn schema_for(&self, spec_pointer: &str) -> Option<Value> {
+    pub(crate) fn schema_for(&self, spec_pointer: &JsonPointer) -> Option<Value> {
         let target = self.to_translated(spec_pointer)?;
         let mut root = Map::new();
         root.insert(
             "$schema".to_string(),
             Value::from("https://json-schema.org/draft/2020-12/schema"),
         );
-        root.insert("$ref".to_string(), Value::from(pointer_fragment(&target)));
+        root.insert("$ref".to_string(), Value::from(target.uri_fragment()));
         root.insert("$defs".to_string(), Value::Object(self.defs.clone()));
         Some(Value::Object(root))
     }
 
     /// The spec pointer of a pointer into the translated document.
-    pub(crate) fn to_spec(&self, translated: &str) -> Option<String> {
-        let rest = translated.strip_prefix("/$defs/s")?;
-        let (index, rest) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
-        let root = self.roots.get(index.parse::<usize>().ok()?)?;
-        Some(format!("{root}{rest}"))
+    pub(crate) fn to_spec(&self, translated: &JsonPointer) -> Option<JsonPointer> {
+        let index = translated
+            .segments()
+            .nth(1)?
+            .strip_prefix('s')?
+            .parse()
+            .ok()?;
+        translated.rebase(&def_pointer(index), self.roots.get(index)?)
     }
 
     /// Where a `$ref` of the translated document leads, as a pointer.
-    pub(crate) fn ref_target(&self, reference: &str) -> Option<&str> {
-        self.ref_targets.get(reference).map(String::as_str)
+    pub(crate) fn ref_target(&self, reference: &str) -> Option<&JsonPointer> {
+        self.ref_targets.get(reference)
     }
 
     /// The pointer in the translated document of a translated spec node.
-    pub(crate) fn to_translated(&self, spec_pointer: &str) -> Option<String> {
-        self.roots.iter().enumerate().find_map(|(index, root)| {
-            let rest = spec_pointer.strip_prefix(root.as_str())?;
-            (rest.is_empty() || rest.starts_with('/')).then(|| format!("/$defs/s{index}{rest}"))
-        })
+    pub(crate) fn to_translated(&self, spec_pointer: &JsonPointer) -> Option<JsonPointer> {
+        self.roots
+            .iter()
+            .enumerate()
+            .find_map(|(index, root)| spec_pointer.rebase(root, &def_pointer(index)))
     }
 
     /// The translated pointer of `spec_pointer`, making it a root if no
     /// root holds it yet.
-    fn root_of(&mut self, spec_pointer: &str) -> String {
+    fn root_of(&mut self, spec_pointer: &JsonPointer) -> JsonPointer {
         if let Some(translated) = self.to_translated(spec_pointer) {
             return translated;
         }
-        self.roots.push(spec_pointer.to_string());
-        format!("/$defs/s{}", self.roots.len() - 1)
+        self.roots.push(spec_pointer.clone());
+        def_pointer(self.roots.len() - 1)
     }
 
     fn schema(&mut self, doc: &Value, node: &Value) -> Value {
@@ -131,13 +138,13 @@ impl Translation {
         if let Some(reference) = map.get("$ref") {
             let target = reference
                 .as_str()
-                .and_then(ref_pointer)
-                .filter(|pointer| resolve(doc, pointer).is_some());
+                .and_then(JsonPointer::from_ref)
+                .filter(|pointer| pointer.resolve(doc).is_some());
             let Some(target) = target else {
                 return Value::Bool(false);
             };
-            let translated = self.root_of(target);
-            let written = pointer_fragment(&translated);
+            let translated = self.root_of(&target);
+            let written = translated.uri_fragment();
             self.ref_targets.insert(written.clone(), translated);
             let mut out = Map::new();
             out.insert("$ref".to_string(), Value::from(written));

@@ -3,11 +3,12 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
+use graph_online_meetings_codegen::openapiv3::SecurityScheme;
+use graph_online_meetings_codegen::spec::{JsonPointer, LoadedSpec, parse_yaml, refs};
 use graph_online_meetings_codegen::{self as codegen, ErrorKind};
 use serde_json::Value;
 
 use crate::example_sites::{ExampleRef, example_sites};
-use crate::spec::{self, escape, join, resolve};
 use crate::validate::{NullableReading, Validator, Violation, json_equal};
 
 /// What a finding is about.
@@ -68,38 +69,38 @@ pub fn lint_with(
         spec_path: codegen::SPEC_PATH,
         findings: Vec::new(),
     };
-    let doc = match spec::parse_yaml(spec_text) {
+    let doc = match parse_yaml(spec_text) {
         Ok(doc) if doc.is_object() => doc,
         Ok(_) => {
             linter.spec_finding(
-                "",
+                &JsonPointer::root(),
                 "the document is not a mapping; expected an OpenAPI 3.0 document",
             );
             return linter.findings;
         }
         Err(err) => {
-            linter.spec_finding("", &format!("invalid YAML: {err}"));
+            linter.spec_finding(&JsonPointer::root(), &format!("invalid YAML: {err}"));
             return linter.findings;
         }
     };
     let refs_ok = linter.check_refs(&doc);
     // codegen stops at the first unresolved `$ref`; those are all reported above.
     if refs_ok && let Err(err) = codegen::load_spec(spec_text, codegen::SPEC_PATH) {
-        let pointer = match &err.kind {
-            ErrorKind::Unsupported { pointer, .. } => pointer.to_string(),
-            _ => String::new(),
-        };
-        let message = err.to_string();
-        let prefix = format!("{}: ", codegen::SPEC_PATH);
-        let message = message
-            .strip_prefix(&prefix)
-            .unwrap_or(&message)
-            .to_string();
-        linter.spec_finding(&pointer, &message);
+        linter.codegen_finding(&err);
     }
-    linter.check_operations(&doc);
-    linter.check_unused(&doc);
-    linter.check_examples(&doc, examples, options.nullable);
+    // The rest reads the typed document, checked or not.
+    match codegen::read_spec(spec_text, codegen::SPEC_PATH) {
+        Ok(spec) => {
+            linter.check_operations(&spec);
+            linter.check_unused(&spec);
+            linter.check_examples(&spec, examples, options.nullable);
+        }
+        Err(err) => {
+            if !linter.findings.iter().any(|f| f.check == Check::Spec) {
+                linter.codegen_finding(&err);
+            }
+        }
+    }
     linter.findings
 }
 
@@ -109,11 +110,11 @@ struct Linter {
 }
 
 impl Linter {
-    fn at(&self, pointer: &str) -> String {
+    fn at(&self, pointer: &JsonPointer) -> String {
         format!("{}#{pointer}", self.spec_path)
     }
 
-    fn push(&mut self, check: Check, pointer: &str, message: String) {
+    fn push(&mut self, check: Check, pointer: &JsonPointer, message: String) {
         self.findings.push(Finding {
             check,
             location: self.at(pointer),
@@ -122,30 +123,31 @@ impl Linter {
         });
     }
 
-    fn spec_finding(&mut self, pointer: &str, message: &str) {
+    fn spec_finding(&mut self, pointer: &JsonPointer, message: &str) {
         self.push(Check::Spec, pointer, message.to_string());
+    }
+
+    /// What codegen says about the spec, placed at its pointer.
+    fn codegen_finding(&mut self, err: &codegen::CodegenError) {
+        let pointer = match &err.kind {
+            ErrorKind::Unsupported { pointer, .. } => pointer.clone(),
+            _ => JsonPointer::root(),
+        };
+        let message = err.to_string();
+        let prefix = format!("{}: ", codegen::SPEC_PATH);
+        let message = message.strip_prefix(&prefix).unwrap_or(&message);
+        self.spec_finding(&pointer, message);
     }
 
     /// Every `$ref` must be local and point at something. Returns whether all do.
     fn check_refs(&mut self, doc: &Value) -> bool {
         let mut bad = Vec::new();
-        spec::collect_refs(
-            doc,
-            "",
-            &mut |pointer, target| match spec::ref_pointer(target) {
-                None => bad.push((
-                    pointer.to_string(),
-                    format!(
-                        "`$ref: {target}` points outside this file; progenitor reads one file only"
-                    ),
-                )),
-                Some(p) if resolve(doc, p).is_none() => bad.push((
-                    pointer.to_string(),
-                    format!("`$ref: {target}` points at nothing"),
-                )),
-                Some(_) => {}
-            },
-        );
+        refs::each_ref(doc, &JsonPointer::root(), &mut |at, node| {
+            if let Err(error) = refs::follow(doc, at, node) {
+                let (problem, fix) = error.problem_and_fix();
+                bad.push((at.join("$ref"), format!("{problem}; {fix}")));
+            }
+        });
         let ok = bad.is_empty();
         for (pointer, message) in bad {
             self.push(Check::Ref, &pointer, message);
@@ -153,70 +155,77 @@ impl Linter {
         ok
     }
 
-    fn check_operations(&mut self, doc: &Value) {
-        let root_security = doc.get("security");
-        let schemes = doc
-            .pointer("/components/securitySchemes")
-            .and_then(Value::as_object);
-        let mut ids: BTreeMap<String, String> = BTreeMap::new();
-        for op in spec::operations(doc) {
-            match op.operation_id() {
+    fn check_operations(&mut self, spec: &LoadedSpec) {
+        let schemes = spec
+            .openapi
+            .components
+            .as_ref()
+            .map(|c| &c.security_schemes);
+        let mut ids: BTreeMap<String, JsonPointer> = BTreeMap::new();
+        for op in spec.operations() {
+            let pointer = op.pointer();
+            let label = format!("{} {}", op.method.to_uppercase(), op.path);
+            match op.operation.operation_id.as_deref() {
                 None | Some("") => self.push(
                     Check::Operation,
-                    &op.pointer,
+                    &pointer,
                     format!(
-                        "{} has no operationId; progenitor names the Rust method after it",
-                        op.label()
+                        "{label} has no operationId; progenitor names the Rust method after it"
                     ),
                 ),
                 Some(id) => {
-                    if let Some(first) = ids.insert(id.to_string(), op.pointer.clone()) {
+                    if let Some(first) = ids.insert(id.to_string(), pointer.clone()) {
                         self.push(
                             Check::Operation,
-                            &join(&op.pointer, "operationId"),
+                            &pointer.join("operationId"),
                             format!("operationId `{id}` is also used at {first}"),
                         );
                     }
                 }
             }
-            let summary = op
-                .node
-                .get("summary")
-                .and_then(Value::as_str)
-                .map(str::trim);
-            if summary.is_none_or(str::is_empty) {
+            if op
+                .operation
+                .summary
+                .as_deref()
+                .map(str::trim)
+                .is_none_or(str::is_empty)
+            {
                 self.push(
                     Check::Operation,
-                    &op.pointer,
-                    format!("{} has no summary; it becomes the first line of the method's documentation", op.label()),
+                    &pointer,
+                    format!("{label} has no summary; it becomes the first line of the method's documentation"),
                 );
             }
-            let (security, security_pointer) = match op.node.get("security") {
-                Some(s) => (Some(s), join(&op.pointer, "security")),
-                None => (root_security, "/security".to_string()),
+            let (security, security_pointer) = match &op.operation.security {
+                Some(s) => (Some(s), pointer.join("security")),
+                None => (
+                    spec.openapi.security.as_ref(),
+                    JsonPointer::from_segments(["security"]),
+                ),
             };
-            match security.and_then(Value::as_array) {
+            match security {
                 None => self.push(
                     Check::Operation,
-                    &op.pointer,
+                    &pointer,
                     format!(
-                        "{} declares no `security` (nor does the document); name the scheme and scopes it needs",
-                        op.label()
+                        "{label} declares no `security` (nor does the document); name the scheme and scopes it needs"
                     ),
                 ),
-                Some(list) if list.is_empty() || list.iter().any(|r| r.as_object().is_some_and(|m| m.is_empty())) => {
+                Some(list) if list.is_empty() || list.iter().any(|r| r.is_empty()) => {
                     self.push(
                         Check::Operation,
                         &security_pointer,
-                        format!("{} may be called anonymously (an empty security requirement); Graph needs a token", op.label()),
+                        format!("{label} may be called anonymously (an empty security requirement); Graph needs a token"),
                     )
                 }
                 Some(list) => {
                     for (index, requirement) in list.iter().enumerate() {
-                        let Some(requirement) = requirement.as_object() else { continue };
                         for (name, scopes) in requirement {
-                            let here = format!("{security_pointer}/{index}/{}", escape(name));
-                            let Some(scheme) = schemes.and_then(|s| s.get(name)) else {
+                            let here = security_pointer.join(index).join(name);
+                            let scheme = schemes
+                                .and_then(|s| s.get(name))
+                                .and_then(|s| spec.resolve(s).ok());
+                            let Some((_, scheme)) = scheme else {
                                 self.push(
                                     Check::Operation,
                                     &here,
@@ -233,25 +242,31 @@ impl Linter {
     }
 
     /// OAuth2 scopes must be declared by one of the scheme's flows.
-    fn check_scopes(&mut self, scheme: &Value, name: &str, scopes: &Value, pointer: &str) {
-        if scheme.get("type").and_then(Value::as_str) != Some("oauth2") {
+    fn check_scopes(
+        &mut self,
+        scheme: &SecurityScheme,
+        name: &str,
+        scopes: &[String],
+        pointer: &JsonPointer,
+    ) {
+        let SecurityScheme::OAuth2 { flows, .. } = scheme else {
             return;
-        }
-        let declared: BTreeSet<&str> = scheme
-            .get("flows")
-            .and_then(Value::as_object)
-            .into_iter()
-            .flat_map(|flows| flows.values())
-            .filter_map(|flow| flow.get("scopes").and_then(Value::as_object))
-            .flat_map(|s| s.keys().map(String::as_str))
-            .collect();
-        for (index, scope) in scopes.as_array().into_iter().flatten().enumerate() {
-            if let Some(scope) = scope.as_str()
-                && !declared.contains(scope)
-            {
+        };
+        let declared: BTreeSet<&str> = [
+            flows.implicit.as_ref().map(|f| &f.scopes),
+            flows.password.as_ref().map(|f| &f.scopes),
+            flows.client_credentials.as_ref().map(|f| &f.scopes),
+            flows.authorization_code.as_ref().map(|f| &f.scopes),
+        ]
+        .into_iter()
+        .flatten()
+        .flat_map(|s| s.keys().map(String::as_str))
+        .collect();
+        for (index, scope) in scopes.iter().enumerate() {
+            if !declared.contains(scope.as_str()) {
                 self.push(
                     Check::Operation,
-                    &format!("{pointer}/{index}"),
+                    &pointer.join(index),
                     format!("scope `{scope}` is not declared by any flow of `{name}`"),
                 );
             }
@@ -260,22 +275,20 @@ impl Linter {
 
     /// A component is used when something under `paths` reaches it through
     /// `$ref`s (security schemes: when a security requirement names it).
-    fn check_unused(&mut self, doc: &Value) {
-        let Some(components) = doc.get("components").and_then(Value::as_object) else {
+    fn check_unused(&mut self, spec: &LoadedSpec) {
+        let Some(components) = spec.json.get("components").and_then(Value::as_object) else {
             return;
         };
-        let mut used = spec::reachable_components(doc, &["/paths".to_string()]);
-        let mut requirements: Vec<&Value> = doc.get("security").into_iter().collect();
-        requirements.extend(
-            spec::operations(doc)
-                .iter()
-                .filter_map(|op| op.node.get("security")),
-        );
+        let paths = JsonPointer::from_segments(["paths"]);
+        let mut used = refs::reachable_components(&spec.json, &[paths]);
+        let requirements = spec
+            .operations()
+            .into_iter()
+            .filter_map(|op| op.operation.security.as_ref())
+            .chain(spec.openapi.security.as_ref());
         for list in requirements {
-            for requirement in list.as_array().into_iter().flatten() {
-                for name in requirement.as_object().into_iter().flat_map(|m| m.keys()) {
-                    used.insert(("securitySchemes".to_string(), name.clone()));
-                }
+            for name in list.iter().flat_map(|requirement| requirement.keys()) {
+                used.insert(("securitySchemes".to_string(), name.clone()));
             }
         }
         for (kind, entries) in components {
@@ -291,7 +304,7 @@ impl Linter {
                     };
                     self.push(
                         Check::UnusedComponent,
-                        &format!("/components/{}/{}", escape(kind), escape(name)),
+                        &JsonPointer::from_segments(["components", kind, name]),
                         format!("unused component: {how}; remove it or refer to it"),
                     );
                 }
@@ -301,12 +314,13 @@ impl Linter {
 
     fn check_examples(
         &mut self,
-        doc: &Value,
+        spec: &LoadedSpec,
         files: &[(String, String)],
         nullable: NullableReading,
     ) {
-        let sites = example_sites(doc);
-        let schemas: Vec<String> = sites.iter().map(|site| site.schema.clone()).collect();
+        let doc = &spec.json;
+        let sites = example_sites(spec);
+        let schemas: Vec<JsonPointer> = sites.iter().map(|site| site.schema.clone()).collect();
         let validator = Validator::new(doc, &schemas, nullable);
         let spec_dir = self.spec_path.rsplit_once('/').map_or("", |(dir, _)| dir);
         let mut parsed: BTreeMap<&str, Result<Value, String>> = BTreeMap::new();
@@ -319,7 +333,7 @@ impl Linter {
             for example in site.examples {
                 match example {
                     ExampleRef::Inline { pointer } => {
-                        if let Some(value) = resolve(doc, &pointer) {
+                        if let Some(value) = pointer.resolve(doc) {
                             let location = self.at(&pointer);
                             self.report(&validator, value, &site.schema, &location, &mut seen);
                         }
@@ -360,8 +374,9 @@ impl Linter {
                                 let location = format!("{path}#");
                                 self.report(&validator, value, &site.schema, &location, &mut seen);
                                 if let Some(inline_pointer) = inline
-                                    && let Some(inline_value) = resolve(doc, &inline_pointer)
-                                    && let Some(at) = first_difference(inline_value, value, "")
+                                    && let Some(inline_value) = inline_pointer.resolve(doc)
+                                    && let Some(at) =
+                                        first_difference(inline_value, value, &JsonPointer::root())
                                 {
                                     self.push(
                                         Check::Example,
@@ -399,7 +414,7 @@ impl Linter {
         &mut self,
         validator: &Validator<'_>,
         value: &Value,
-        schema: &str,
+        schema: &JsonPointer,
         location: &str,
         seen: &mut BTreeSet<String>,
     ) {
@@ -412,7 +427,7 @@ impl Linter {
             let finding = Finding {
                 check: Check::Example,
                 location: format!("{location}{instance}"),
-                rule: Some(rule),
+                rule: Some(rule.fragment()),
                 message,
             };
             // A shared component example checked twice gives one finding.
@@ -425,7 +440,7 @@ impl Linter {
 
 fn parse_example_file(path: &str, text: &str) -> Result<Value, String> {
     if path.ends_with(".yaml") || path.ends_with(".yml") {
-        spec::parse_yaml(text).map_err(|err| format!("not valid YAML: {err}"))
+        parse_yaml(text).map_err(|err| format!("not valid YAML: {err}"))
     } else {
         serde_json::from_str(text).map_err(|err| format!("not valid JSON: {err}"))
     }
@@ -448,33 +463,30 @@ fn normalize(path: &str) -> Option<String> {
 }
 
 /// Pointer of the first place where two values differ, if any.
-fn first_difference(a: &Value, b: &Value, pointer: &str) -> Option<String> {
+fn first_difference(a: &Value, b: &Value, pointer: &JsonPointer) -> Option<String> {
     match (a, b) {
         (Value::Object(x), Value::Object(y)) => {
             for (key, value) in x {
                 match y.get(key) {
                     Some(other) => {
-                        if let Some(at) = first_difference(value, other, &join(pointer, key)) {
+                        if let Some(at) = first_difference(value, other, &pointer.join(key)) {
                             return Some(at);
                         }
                     }
-                    None => return Some(join(pointer, key)),
+                    None => return Some(pointer.join(key).to_string()),
                 }
             }
             y.keys()
                 .find(|k| !x.contains_key(*k))
-                .map(|k| join(pointer, k))
+                .map(|k| pointer.join(k).to_string())
         }
         (Value::Array(x), Value::Array(y)) if x.len() == y.len() => x
             .iter()
             .zip(y)
             .enumerate()
-            .find_map(|(i, (p, q))| first_difference(p, q, &format!("{pointer}/{i}"))),
+            .find_map(|(i, (p, q))| first_difference(p, q, &pointer.join(i))),
         _ if json_equal(a, b) => None,
-        _ => Some(if pointer.is_empty() {
-            "/".to_string()
-        } else {
-            pointer.to_string()
-        }),
+        _ if *pointer == JsonPointer::root() => Some("/".to_string()),
+        _ => Some(pointer.to_string()),
     }
 }

@@ -12,15 +12,15 @@ use jsonschema::error::ValidationErrorKind as Kind;
 use serde_json::Value;
 
 use crate::json_schema::Translation;
-use crate::spec::{compare_pointers, join, parent_pointer, resolve};
+use graph_online_meetings_codegen::spec::JsonPointer;
 
 /// One way an example breaks its schema.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Violation {
-    /// Pointer of the value inside the example (`""` is the whole example).
-    pub instance: String,
-    /// Pointer of the schema keyword, as a `#/...` reference.
-    pub rule: String,
+    /// Pointer of the value inside the example (the root is the whole example).
+    pub instance: JsonPointer,
+    /// Pointer of the schema keyword.
+    pub rule: JsonPointer,
     pub message: String,
 }
 
@@ -46,7 +46,7 @@ pub(crate) struct Validator<'a> {
 
 impl<'a> Validator<'a> {
     /// A validator for the schemas at `sites` (and the components).
-    pub(crate) fn new(doc: &'a Value, sites: &[String], nullable: NullableReading) -> Self {
+    pub(crate) fn new(doc: &'a Value, sites: &[JsonPointer], nullable: NullableReading) -> Self {
         Self {
             doc,
             translation: Translation::new(doc, sites),
@@ -56,11 +56,11 @@ impl<'a> Validator<'a> {
 
     /// Validates `value` against the schema at `schema_pointer`, one of the
     /// `sites` given to [`Validator::new`].
-    pub(crate) fn validate(&self, value: &Value, schema_pointer: &str) -> Vec<Violation> {
+    pub(crate) fn validate(&self, value: &Value, schema_pointer: &JsonPointer) -> Vec<Violation> {
         let Some(schema) = self.translation.schema_for(schema_pointer) else {
             return vec![Violation {
-                instance: String::new(),
-                rule: format!("#{schema_pointer}"),
+                instance: JsonPointer::root(),
+                rule: schema_pointer.clone(),
                 message:
                     "the schema was not translated for checking (an internal error of the lint)"
                         .to_string(),
@@ -74,10 +74,10 @@ impl<'a> Validator<'a> {
             Err(err) => {
                 let at = self
                     .spec_pointer(err.instance_path().as_str())
-                    .unwrap_or_else(|| schema_pointer.to_string());
+                    .unwrap_or_else(|| schema_pointer.clone());
                 return vec![Violation {
-                    instance: String::new(),
-                    rule: format!("#{at}"),
+                    instance: JsonPointer::root(),
+                    rule: at,
                     message: format!(
                         "the schema is not valid (read as JSON Schema draft 2020-12): {err}"
                     ),
@@ -87,13 +87,13 @@ impl<'a> Validator<'a> {
         let errors: Vec<ValidationError<'_>> = validator.iter_errors(value).collect();
         // A value of the wrong type is reported for that alone, not also for
         // the keywords of the same schema that assume the type.
-        let wrong_type: Vec<(&str, String)> = errors
+        let wrong_type: Vec<(&str, JsonPointer)> = errors
             .iter()
             .filter(|e| matches!(e.kind(), Kind::Type { .. }))
             .map(|e| {
                 (
                     e.instance_path().as_str(),
-                    parent_pointer(e.evaluation_path().as_str()),
+                    parent(e.evaluation_path().as_str()),
                 )
             })
             .collect();
@@ -127,21 +127,21 @@ impl<'a> Validator<'a> {
                 }
             }
         }
-        out.sort_by(|a, b| compare_pointers(&a.instance, &b.instance));
+        out.sort_by(|a, b| a.instance.cmp(&b.instance));
         out
     }
 
-    fn spec_pointer(&self, translated: &str) -> Option<String> {
-        self.translation.to_spec(translated)
+    fn spec_pointer(&self, translated: &str) -> Option<JsonPointer> {
+        self.translation.to_spec(&JsonPointer::parse(translated)?)
     }
 
     /// What `nullable` says about a null that the translated schema refused,
     /// from the schemas that applied to it on the way (`evaluation`).
-    fn read_nullable(&self, site: &str, schema: &Value, evaluation: &str) -> NullVerdict {
+    fn read_nullable(&self, site: &JsonPointer, schema: &Value, evaluation: &str) -> NullVerdict {
         let applying = self.schemas_applying(site, schema, evaluation);
         let nodes = applying
             .iter()
-            .filter_map(|pointer| Some((pointer, resolve(self.doc, pointer)?)));
+            .filter_map(|pointer| Some((pointer, pointer.resolve(self.doc)?)));
         for (pointer, node) in nodes {
             if node.get("nullable").and_then(Value::as_bool) != Some(true) {
                 continue;
@@ -159,7 +159,12 @@ impl<'a> Validator<'a> {
     /// Spec pointers of the schemas that applied to the instance an error is
     /// about, outermost first, by replaying its evaluation path (which goes
     /// through `$ref`s) over the translated document.
-    fn schemas_applying(&self, site: &str, schema: &Value, evaluation: &str) -> Vec<String> {
+    fn schemas_applying(
+        &self,
+        site: &JsonPointer,
+        schema: &Value,
+        evaluation: &str,
+    ) -> Vec<JsonPointer> {
         let mut segments = evaluation.split('/').filter(|s| !s.is_empty());
         let (Some(mut at), Some("$ref")) = (self.translation.to_translated(site), segments.next())
         else {
@@ -174,15 +179,17 @@ impl<'a> Validator<'a> {
                 || matches!(keyword, Some("allOf" | "anyOf" | "oneOf"))
                 || matches!(segment, "not" | "$ref");
             if segment == "$ref" {
-                let reference = resolve(schema, &at)
+                let reference = at
+                    .resolve(schema)
                     .and_then(|node| node.get("$ref"))
                     .and_then(Value::as_str);
                 match reference.and_then(|r| self.translation.ref_target(r)) {
-                    Some(target) => at = target.to_string(),
+                    Some(target) => at = target.clone(),
                     None => break,
                 }
             } else {
-                at = format!("{at}/{segment}");
+                // Evaluation-path segments arrive escaped already.
+                at = JsonPointer::parse(&format!("{at}/{segment}")).unwrap_or_default();
             }
             if descends {
                 applying.clear();
@@ -196,25 +203,26 @@ impl<'a> Validator<'a> {
         }
         applying
             .iter()
-            .filter_map(|pointer| self.spec_pointer(pointer))
+            .filter_map(|pointer| self.translation.to_spec(pointer))
             .collect()
     }
 
     /// The error in the spec's pointers and our words: one violation, or one
     /// per property for `additionalProperties`.
     fn describe(&self, error: &ValidationError<'_>) -> Vec<Violation> {
-        let instance = error.instance_path().as_str().to_string();
+        let instance = JsonPointer::parse(error.instance_path().as_str()).unwrap_or_default();
         let translated = error.schema_path().as_str();
         let keyword = self
             .spec_pointer(translated)
-            .unwrap_or_else(|| translated.to_string());
-        let node_pointer = parent_pointer(&keyword);
-        let node = resolve(self.doc, &node_pointer);
+            .or_else(|| JsonPointer::parse(translated))
+            .unwrap_or_default();
+        let node_pointer = keyword.parent().unwrap_or_default();
+        let node = node_pointer.resolve(self.doc);
         let value: &Value = error.instance();
-        let one = |rule: String, message: String| {
+        let one = |rule: JsonPointer, message: String| {
             vec![Violation {
                 instance: instance.clone(),
-                rule: format!("#{rule}"),
+                rule,
                 message,
             }]
         };
@@ -224,7 +232,7 @@ impl<'a> Validator<'a> {
             .unwrap_or("the declared type");
         match error.kind() {
             Kind::Type { .. } if value.is_null() => one(
-                join(&node_pointer, "nullable"),
+                node_pointer.join("nullable"),
                 format!(
                     "null is not allowed: the schema has `type: {declared}` and is not `nullable: true`"
                 ),
@@ -253,7 +261,7 @@ impl<'a> Validator<'a> {
                     .and_then(Value::as_array)
                     .and_then(|required| required.iter().position(|r| r == property));
                 let rule = match index {
-                    Some(index) => format!("{keyword}/{index}"),
+                    Some(index) => keyword.join(index),
                     None => keyword,
                 };
                 one(rule, format!("required property `{name}` is missing"))
@@ -261,16 +269,16 @@ impl<'a> Validator<'a> {
             Kind::AdditionalProperties { unexpected } => unexpected
                 .iter()
                 .map(|name| Violation {
-                    instance: join(&instance, name),
-                    rule: format!("#{keyword}"),
+                    instance: instance.join(name),
+                    rule: keyword.clone(),
                     message: format!(
                         "property `{name}` is not allowed: the schema names no such property and has `additionalProperties: false`"
                     ),
                 })
                 .collect(),
-            Kind::FalseSchema => match resolve(self.doc, &keyword).and_then(|n| n.get("$ref")) {
+            Kind::FalseSchema => match keyword.resolve(self.doc).and_then(|n| n.get("$ref")) {
                 Some(reference) => one(
-                    join(&keyword, "$ref"),
+                    keyword.join("$ref"),
                     format!(
                         "`$ref: {}` does not resolve",
                         reference.as_str().unwrap_or("(not a string)")
@@ -284,7 +292,7 @@ impl<'a> Validator<'a> {
                     .enumerate()
                     .filter_map(|(i, errors)| {
                         let first = self.describe(errors.first()?).into_iter().next()?;
-                        Some(format!("[{i}] {}: {}", first.rule, first.message))
+                        Some(format!("[{i}] {}: {}", first.rule.fragment(), first.message))
                     })
                     .collect();
                 one(
@@ -367,11 +375,11 @@ impl<'a> Validator<'a> {
             Kind::Maximum { limit } => one(keyword, format!("{value} is more than {limit}")),
             // The translation moved 3.0's `minimum` + `exclusiveMinimum: true` here.
             Kind::ExclusiveMinimum { limit } => one(
-                join(&node_pointer, "minimum"),
+                node_pointer.join("minimum"),
                 format!("{value} is not greater than {limit} (exclusiveMinimum)"),
             ),
             Kind::ExclusiveMaximum { limit } => one(
-                join(&node_pointer, "maximum"),
+                node_pointer.join("maximum"),
                 format!("{value} is not less than {limit} (exclusiveMaximum)"),
             ),
             Kind::MultipleOf { multiple_of } => {
@@ -386,30 +394,37 @@ impl<'a> Validator<'a> {
     }
 }
 
+/// The parent of a pointer jsonschema gives as text.
+fn parent(pointer: &str) -> JsonPointer {
+    JsonPointer::parse(pointer)
+        .and_then(|p| p.parent())
+        .unwrap_or_default()
+}
+
 enum NullVerdict {
     /// Progenitor's reading: a `nullable: true` schema applied, so null passes.
     Accepted,
     /// Under OpenAPI 3.0.3 the schema at this pointer is `nullable: true`
     /// without a `type`, which does nothing, so a subschema refused null.
-    WithoutType(String),
+    WithoutType(JsonPointer),
     /// `nullable` plays no part; the error stands as it is.
     Plain,
 }
 
 /// The violation of a subschema, restated as the outer schema's
 /// `nullable: true` that does not let null through.
-fn without_type(outer: &str, inner: Violation) -> Violation {
+fn without_type(outer: &JsonPointer, inner: Violation) -> Violation {
     let reason = inner
         .message
         .strip_prefix("null is not allowed: ")
         .unwrap_or(&inner.message);
     Violation {
         instance: inner.instance,
-        rule: format!("#{}", join(outer, "nullable")),
+        rule: outer.join("nullable"),
         message: format!(
             "null is not allowed: `nullable: true` has no effect without a `type` beside it \
              (OpenAPI 3.0.3), so null must pass the subschemas, and {} rejects it: {reason}",
-            inner.rule
+            inner.rule.fragment()
         ),
     }
 }

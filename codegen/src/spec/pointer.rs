@@ -1,13 +1,15 @@
 //! JSON pointers (RFC 6901), the one way every tool names a place in the spec.
 
+use std::cmp::Ordering;
 use std::fmt;
 
 use serde_json::Value;
 
 /// A JSON pointer such as `/components/schemas/onlineMeeting`, kept escaped.
 /// `Display` writes it as is; [`JsonPointer::fragment`] writes `#/...`, the
-/// form a `$ref` uses.
-#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+/// form a `$ref` uses. Pointers order as a document reads: segment by
+/// segment, array indices by value (`/a/2` before `/a/10`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct JsonPointer(String);
 
 impl JsonPointer {
@@ -65,9 +67,35 @@ impl JsonPointer {
         &self.0
     }
 
-    /// `#/...`, as a `$ref` writes it.
+    /// `#/...`, as a `$ref` writes it and as messages show it.
     pub fn fragment(&self) -> String {
         format!("#{}", self.0)
+    }
+
+    /// `#/...` percent-encoded where a URI fragment needs it (RFC 6901
+    /// section 6), for `$ref`s that a URI parser reads, such as JSON Schema's.
+    pub fn uri_fragment(&self) -> String {
+        let mut out = String::from("#");
+        for byte in self.0.bytes() {
+            if byte.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=:@/".contains(&byte) {
+                out.push(byte as char);
+            } else {
+                out.push_str(&format!("%{byte:02X}"));
+            }
+        }
+        out
+    }
+
+    /// The pointer without its last segment; `None` for the root.
+    pub fn parent(&self) -> Option<Self> {
+        let (parent, _) = self.0.rsplit_once('/')?;
+        Some(Self(parent.to_string()))
+    }
+
+    /// The pointer with `prefix` replaced by `with`, when it lies inside `prefix`.
+    pub fn rebase(&self, prefix: &JsonPointer, with: &JsonPointer) -> Option<Self> {
+        let rest = self.0.strip_prefix(prefix.as_str())?;
+        (rest.is_empty() || rest.starts_with('/')).then(|| Self(format!("{}{rest}", with.0)))
     }
 
     /// Whether `self` is `other` or lies inside it.
@@ -90,6 +118,24 @@ impl JsonPointer {
             }
             _ => None,
         }
+    }
+}
+
+impl Ord for JsonPointer {
+    fn cmp(&self, other: &Self) -> Ordering {
+        let key = |pointer: &str| -> Vec<(Option<u64>, String)> {
+            pointer
+                .split('/')
+                .map(|s| (s.parse().ok(), s.to_string()))
+                .collect()
+        };
+        key(&self.0).cmp(&key(&other.0))
+    }
+}
+
+impl PartialOrd for JsonPointer {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
     }
 }
 
@@ -129,6 +175,38 @@ mod tests {
             ["paths", "/me/onlineMeetings/createOrGet", "post"]
         );
         assert_eq!(JsonPointer::root().join("a~b").as_str(), "/a~0b");
+    }
+
+    #[test]
+    fn parents_order_and_uri_fragments() {
+        let pointer = JsonPointer::from_segments(["paths", "/users/{userId}", "post"]);
+        assert_eq!(
+            pointer.parent().unwrap().as_str(),
+            "/paths/~1users~1{userId}"
+        );
+        assert_eq!(JsonPointer::root().parent(), None);
+        assert_eq!(pointer.uri_fragment(), "#/paths/~1users~1%7BuserId%7D/post");
+        let mut sorted = [
+            JsonPointer::parse("/a/10").unwrap(),
+            JsonPointer::parse("/a/2").unwrap(),
+            JsonPointer::parse("/a").unwrap(),
+        ];
+        sorted.sort();
+        assert_eq!(
+            sorted.iter().map(JsonPointer::as_str).collect::<Vec<_>>(),
+            ["/a", "/a/2", "/a/10"]
+        );
+        let moved = JsonPointer::parse("/x/y/z").unwrap().rebase(
+            &JsonPointer::parse("/x").unwrap(),
+            &JsonPointer::parse("/q").unwrap(),
+        );
+        assert_eq!(moved.unwrap().as_str(), "/q/y/z");
+        assert_eq!(
+            JsonPointer::parse("/xy")
+                .unwrap()
+                .rebase(&JsonPointer::parse("/x").unwrap(), &JsonPointer::root()),
+            None
+        );
     }
 
     #[test]

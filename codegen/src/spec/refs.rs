@@ -1,6 +1,8 @@
 //! The one `$ref` resolver: for the raw tree (checks, lint) and for the typed
 //! `openapiv3` structs (review, generation), with one hop limit.
 
+use std::collections::BTreeSet;
+
 use indexmap::IndexMap;
 use openapiv3::{
     Components, Example, Header, OpenAPI, Parameter, ReferenceOr, RequestBody, Response, Schema,
@@ -162,9 +164,137 @@ pub fn component_name(reference: &str) -> Option<String> {
         .map(|(_, name)| name)
 }
 
+/// Calls `visit` with every Reference Object under `node` (found at `at`):
+/// its pointer and the object. Example payloads, defaults and enum members
+/// are data, so a `$ref` key inside one is not a reference; under
+/// `properties` the keys are property names, not keywords.
+pub fn each_ref(node: &Value, at: &JsonPointer, visit: &mut dyn FnMut(&JsonPointer, &Value)) {
+    walk(node, at, Holder::Other, visit);
+}
+
+/// What the mapping holding a node is, as far as telling data from schema goes.
+#[derive(Clone, Copy, PartialEq)]
+enum Holder {
+    /// A `properties` mapping: its keys are names.
+    Properties,
+    /// An `examples` mapping: its values are Example Objects.
+    Examples,
+    /// An Example Object: its `value` is data.
+    Example,
+    Other,
+}
+
+fn walk(
+    node: &Value,
+    at: &JsonPointer,
+    holder: Holder,
+    visit: &mut dyn FnMut(&JsonPointer, &Value),
+) {
+    match node {
+        Value::Object(map) => {
+            let names = holder == Holder::Properties;
+            if !names && map.contains_key("$ref") {
+                visit(at, node);
+                return;
+            }
+            for (key, value) in map {
+                let inner = match key.as_str() {
+                    _ if names => Holder::Other,
+                    "example" | "default" | "enum" => continue,
+                    "value" if holder == Holder::Example => continue,
+                    "properties" => Holder::Properties,
+                    "examples" => Holder::Examples,
+                    _ if holder == Holder::Examples => Holder::Example,
+                    _ => Holder::Other,
+                };
+                walk(value, &at.join(key), inner, visit);
+            }
+        }
+        Value::Array(items) => {
+            for (index, value) in items.iter().enumerate() {
+                walk(value, &at.join(index), Holder::Other, visit);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Every component, as `(kind, name)`, that the nodes at `roots` reach
+/// through `$ref`s, directly or through other components.
+pub fn reachable_components(doc: &Value, roots: &[JsonPointer]) -> BTreeSet<(String, String)> {
+    let mut seen = BTreeSet::new();
+    let mut queue: Vec<JsonPointer> = Vec::new();
+    let enqueue = |node: &Value, at: &JsonPointer, queue: &mut Vec<JsonPointer>| {
+        each_ref(node, at, &mut |_, reference| {
+            if let Some(Ok(target)) = ref_of(reference)
+                && let Some(pointer) = JsonPointer::from_ref(target)
+            {
+                queue.push(pointer);
+            }
+        });
+    };
+    for root in roots {
+        if let Some(node) = root.resolve(doc) {
+            enqueue(node, root, &mut queue);
+        }
+    }
+    while let Some(target) = queue.pop() {
+        // A `$ref` into a component (`.../onlineMeeting/properties/id`) uses it.
+        let segments: Vec<String> = target.segments().take(3).collect();
+        let component = JsonPointer::from_segments(&segments);
+        let Some(key) = component.component() else {
+            continue;
+        };
+        if !seen.insert(key) {
+            continue;
+        }
+        if let Some(node) = component.resolve(doc) {
+            enqueue(node, &component, &mut queue);
+        }
+    }
+    seen
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn each_ref_skips_data_and_reads_property_names_as_names() {
+        let doc = serde_json::json!({
+            "properties": {"$ref": {"$ref": "#/a"}, "example": {"$ref": "#/b"}},
+            "example": {"$ref": "#/data"},
+            "default": {"$ref": "#/data"},
+            "examples": {"one": {"value": {"$ref": "#/data"}, "x": {"$ref": "#/c"}}},
+            "items": [{"$ref": "#/d"}]
+        });
+        let mut found = Vec::new();
+        each_ref(&doc, &JsonPointer::root(), &mut |at, node| {
+            found.push((at.to_string(), node["$ref"].as_str().unwrap().to_string()));
+        });
+        found.sort();
+        let expected = [
+            ("/examples/one/x", "#/c"),
+            ("/items/0", "#/d"),
+            ("/properties/$ref", "#/a"),
+            ("/properties/example", "#/b"),
+        ];
+        assert_eq!(found, expected.map(|(a, b)| (a.to_string(), b.to_string())));
+    }
+
+    #[test]
+    fn reachability_follows_components_through_components() {
+        let doc = serde_json::json!({
+            "paths": {"/x": {"get": {"responses": {"200": {"$ref": "#/components/responses/ok"}}}}},
+            "components": {
+                "responses": {"ok": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/a/properties/b"}}}}},
+                "schemas": {"a": {"properties": {"b": {"$ref": "#/components/schemas/c"}}}, "c": {}, "unused": {}}
+            }
+        });
+        let reached = reachable_components(&doc, &[JsonPointer::from_segments(["paths"])]);
+        let names: Vec<String> = reached.iter().map(|(k, n)| format!("{k}/{n}")).collect();
+        assert_eq!(names, ["responses/ok", "schemas/a", "schemas/c"]);
+    }
 
     #[test]
     fn raw_chains_end_at_the_definition_or_say_why_not() {

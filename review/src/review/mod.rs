@@ -171,8 +171,8 @@ pub fn review(
         },
     };
 
-    let base_side = Side::new(&base.json, base_api.and_then(Result::ok));
-    let head_side = Side::new(&head.json, head_api.and_then(Result::ok));
+    let base_side = Side::new(&base, base_api.and_then(Result::ok));
+    let head_side = Side::new(&head, head_api.and_then(Result::ok));
     let mut diff = Differ {
         base: &base_side,
         head: &head_side,

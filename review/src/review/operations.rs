@@ -1,28 +1,48 @@
 //! Finding what changed in the operations: identity, security, parameters,
 //! request body and responses.
 
+use graph_online_meetings_codegen::naming;
+use graph_online_meetings_codegen::openapiv3::{SecurityRequirement, StatusCode};
+use graph_online_meetings_codegen::spec::{JsonPointer, LoadedSpec, OperationRef};
 use serde_json::Value;
 
 use super::model::{Found, OperationChange, OperationNames, Param, SpecChange};
 use super::side::{Differ, shape, strip_docs};
-use crate::spec::{self, Operation, Parameter, join, pascal_case, snake_case};
+use crate::spec::{self, label, shape_key};
+
+type Operation<'a> = OperationRef<'a>;
 
 fn names(op: &Operation<'_>) -> OperationNames {
-    let id = op.operation_id().unwrap_or("?");
+    let id = op.operation.operation_id.as_deref().unwrap_or("?");
     OperationNames {
         id: id.to_string(),
-        method: snake_case(id),
-        builder: pascal_case(id),
+        method: naming::method_name(id),
+        builder: naming::builder_name(id),
     }
 }
 
-fn param(p: &Parameter<'_>, builder: &str) -> Param {
+fn param(p: &spec::Param<'_>, builder: &str) -> Param {
     Param {
-        location: p.location.clone(),
-        name: p.name.clone(),
+        location: p.location.to_string(),
+        name: p.name().to_string(),
         builder: builder.to_string(),
-        setter: snake_case(&p.name),
+        setter: naming::parameter_name(p.name()),
     }
+}
+
+/// The JSON at `pointer` of a side's document.
+fn json<'a>(spec: &'a LoadedSpec, pointer: &JsonPointer) -> Option<&'a Value> {
+    pointer.resolve(&spec.json)
+}
+
+/// The schema of a parameter, as written.
+fn parameter_schema<'a>(spec: &'a LoadedSpec, p: &spec::Param<'_>) -> Option<&'a Value> {
+    json(spec, &p.pointer.join("schema"))
+}
+
+/// `2XX`, `200`: the key a response code has in the document.
+fn code_key(code: &StatusCode) -> String {
+    code.to_string()
 }
 
 impl Differ<'_, '_> {
@@ -34,15 +54,15 @@ impl Differ<'_, '_> {
     }
 
     pub(super) fn operations(&mut self) {
-        let base_ops = spec::operations(self.base.doc);
-        let head_ops = spec::operations(self.head.doc);
+        let base_ops = self.base.spec.operations();
+        let head_ops = self.head.spec.operations();
         let mut unmatched_head: Vec<&Operation<'_>> = Vec::new();
         let mut unmatched_base: Vec<&Operation<'_>> = base_ops.iter().collect();
         let mut pairs: Vec<(&Operation<'_>, &Operation<'_>)> = Vec::new();
         for h in &head_ops {
             match unmatched_base
                 .iter()
-                .position(|b| b.shape_key() == h.shape_key())
+                .position(|b| shape_key(b) == shape_key(h))
             {
                 Some(i) => pairs.push((unmatched_base.remove(i), h)),
                 None => unmatched_head.push(h),
@@ -51,9 +71,10 @@ impl Differ<'_, '_> {
         // Same operationId at another method or path: the operation moved.
         let mut moved = Vec::new();
         unmatched_head.retain(|h| {
+            let id = |op: &Operation<'_>| op.operation.operation_id.clone();
             let found = unmatched_base
                 .iter()
-                .position(|b| b.operation_id().is_some() && b.operation_id() == h.operation_id());
+                .position(|b| id(b).is_some() && id(b) == id(h));
             match found {
                 Some(i) => {
                     moved.push((unmatched_base.remove(i), *h));
@@ -63,26 +84,26 @@ impl Differ<'_, '_> {
             }
         });
         for b in &unmatched_base {
-            self.operation_change(&b.label(), OperationChange::Removed(names(b)));
+            self.operation_change(&label(b), OperationChange::Removed(names(b)));
         }
         for (b, h) in &moved {
             let change = OperationChange::Moved {
                 names: names(h),
-                from: b.label(),
+                from: label(b),
             };
-            self.operation_change(&h.label(), change);
+            self.operation_change(&label(h), change);
         }
         for (b, h) in pairs.iter().chain(moved.iter()) {
             self.operation(b, h);
         }
         for h in &unmatched_head {
-            self.operation_change(&h.label(), OperationChange::Added(names(h)));
+            self.operation_change(&label(h), OperationChange::Added(names(h)));
         }
     }
 
     fn operation(&mut self, b: &Operation<'_>, h: &Operation<'_>) {
-        let subject = h.label();
-        if let (Some(old), Some(new)) = (b.operation_id(), h.operation_id())
+        let subject = label(h);
+        if let (Some(old), Some(new)) = (&b.operation.operation_id, &h.operation.operation_id)
             && old != new
         {
             let change = OperationChange::IdRenamed {
@@ -98,22 +119,21 @@ impl Differ<'_, '_> {
     }
 
     fn security(&mut self, b: &Operation<'_>, h: &Operation<'_>, subject: &str) {
-        let effective = |doc: &Value, op: &Operation<'_>| -> Vec<Value> {
-            op.node
-                .get("security")
-                .or_else(|| doc.get("security"))
-                .and_then(Value::as_array)
-                .cloned()
+        let effective = |spec: &LoadedSpec, op: &Operation<'_>| -> Vec<SecurityRequirement> {
+            op.operation
+                .security
+                .clone()
+                .or_else(|| spec.openapi.security.clone())
                 .unwrap_or_default()
         };
-        let (old, new) = (effective(self.base.doc, b), effective(self.head.doc, h));
+        let (old, new) = (effective(self.base.spec, b), effective(self.head.spec, h));
         if old == new {
             return;
         }
         // A requirement list is a choice: a token that met a base requirement
         // still works if that requirement is still offered.
         let still_offered = old.iter().all(|r| new.contains(r));
-        let show = |v: &[Value]| Value::Array(v.to_vec()).to_string();
+        let show = |v: &[SecurityRequirement]| serde_json::to_string(v).unwrap_or_default();
         let change = OperationChange::SecurityChanged {
             old: show(&old),
             new: show(&new),
@@ -123,21 +143,21 @@ impl Differ<'_, '_> {
     }
 
     fn parameters(&mut self, b: &Operation<'_>, h: &Operation<'_>, subject: &str) {
-        let base_params = spec::parameters(self.base.doc, b);
-        let head_params = spec::parameters(self.head.doc, h);
+        let base_params = spec::parameters(self.base.spec, b);
+        let head_params = spec::parameters(self.head.spec, h);
         let builder = format!("builder::{}", names(h).builder);
 
         // Path parameters are matched by position: the URL shape is the same.
-        let base_path: Vec<&Parameter<'_>> = base_params
+        let base_path: Vec<&spec::Param<'_>> = base_params
             .iter()
             .filter(|p| p.location == "path")
             .collect();
-        let head_path: Vec<&Parameter<'_>> = head_params
+        let head_path: Vec<&spec::Param<'_>> = head_params
             .iter()
             .filter(|p| p.location == "path")
             .collect();
         for (bp, hp) in base_path.iter().zip(&head_path) {
-            if bp.name != hp.name {
+            if bp.name() != hp.name() {
                 let change = OperationChange::PathParameterRenamed {
                     old: param(bp, &builder),
                     new: param(hp, &builder),
@@ -147,36 +167,30 @@ impl Differ<'_, '_> {
             self.parameter_schema(bp, hp, subject, &builder);
         }
 
-        let key = |p: &Parameter<'_>| {
-            let name = if p.location == "header" {
-                p.name.to_ascii_lowercase()
-            } else {
-                p.name.clone()
-            };
-            (p.location.clone(), name)
-        };
-        let base_other: Vec<Parameter<'_>> = base_params
+        let key = spec::Param::key;
+        let base_other: Vec<spec::Param<'_>> = base_params
             .iter()
             .filter(|p| p.location != "path")
             .cloned()
             .collect();
-        let head_other: Vec<Parameter<'_>> = head_params
+        let head_other: Vec<spec::Param<'_>> = head_params
             .iter()
             .filter(|p| p.location != "path")
             .cloned()
             .collect();
-        let mut removed: Vec<&Parameter<'_>> = base_other
+        let mut removed: Vec<&spec::Param<'_>> = base_other
             .iter()
             .filter(|p| !head_other.iter().any(|q| key(q) == key(p)))
             .collect();
-        let mut added: Vec<&Parameter<'_>> = head_other
+        let mut added: Vec<&spec::Param<'_>> = head_other
             .iter()
             .filter(|p| !base_other.iter().any(|q| key(q) == key(p)))
             .collect();
         // One removed and one added in the same place with the same schema: a rename.
         if let ([r], [a]) = (removed.as_slice(), added.as_slice())
             && r.location == a.location
-            && r.node.get("schema").map(strip_docs) == a.node.get("schema").map(strip_docs)
+            && parameter_schema(self.base.spec, r).map(strip_docs)
+                == parameter_schema(self.head.spec, a).map(strip_docs)
         {
             let change = OperationChange::ParameterRenamed {
                 old: param(r, &builder),
@@ -195,7 +209,7 @@ impl Differ<'_, '_> {
         for p in added {
             let change = OperationChange::ParameterAdded {
                 param: param(p, &builder),
-                required: p.required,
+                required: p.required(),
             };
             self.operation_change(subject, change);
         }
@@ -203,10 +217,10 @@ impl Differ<'_, '_> {
             let Some(hp) = head_other.iter().find(|q| key(q) == key(bp)) else {
                 continue;
             };
-            if bp.required != hp.required {
+            if bp.required() != hp.required() {
                 let change = OperationChange::ParameterRequiredChanged {
                     param: param(hp, &builder),
-                    required: hp.required,
+                    required: hp.required(),
                 };
                 self.operation_change(subject, change);
             }
@@ -216,12 +230,15 @@ impl Differ<'_, '_> {
 
     fn parameter_schema(
         &mut self,
-        bp: &Parameter<'_>,
-        hp: &Parameter<'_>,
+        bp: &spec::Param<'_>,
+        hp: &spec::Param<'_>,
         subject: &str,
         builder: &str,
     ) {
-        let (Some(old), Some(new)) = (bp.node.get("schema"), hp.node.get("schema")) else {
+        let (Some(old), Some(new)) = (
+            parameter_schema(self.base.spec, bp),
+            parameter_schema(self.head.spec, hp),
+        ) else {
             return;
         };
         let (old, new) = (shape(old), shape(new));
@@ -236,10 +253,12 @@ impl Differ<'_, '_> {
     }
 
     fn request_body(&mut self, b: &Operation<'_>, h: &Operation<'_>, subject: &str) {
-        let body = |doc: &Value, op: &Operation<'_>| -> Option<Value> {
-            spec::follow(doc, &join(&op.pointer, "requestBody")).map(|(_, node)| node.clone())
+        let body = |spec: &LoadedSpec, op: &Operation<'_>| -> Option<Value> {
+            let at = op.pointer().join("requestBody");
+            let (at, _) = spec::located(spec, &at, op.operation.request_body.as_ref()?)?;
+            json(spec, &at).cloned()
         };
-        let (old, new) = (body(self.base.doc, b), body(self.head.doc, h));
+        let (old, new) = (body(self.base.spec, b), body(self.head.spec, h));
         let required = |n: &Value| n.get("required").and_then(Value::as_bool) == Some(true);
         let schema_shape = |n: &Value| -> Option<String> {
             let content = n.get("content")?.as_object()?;
@@ -282,11 +301,10 @@ impl Differ<'_, '_> {
 
     fn responses(&mut self, b: &Operation<'_>, h: &Operation<'_>, subject: &str) {
         let codes = |op: &Operation<'_>| -> Vec<String> {
-            op.node
-                .get("responses")
-                .and_then(Value::as_object)
-                .map(|m| m.keys().cloned().collect())
-                .unwrap_or_default()
+            let responses = &op.operation.responses;
+            let mut codes: Vec<String> = responses.responses.keys().map(code_key).collect();
+            codes.extend(responses.default.as_ref().map(|_| "default".to_string()));
+            codes
         };
         let (old, new) = (codes(b), codes(h));
         let success = |code: &str| code.starts_with('2');
@@ -315,20 +333,20 @@ impl Differ<'_, '_> {
         }
         // progenitor gives every success one type and every error one type.
         for (kind, pick) in [("success", true), ("error", false)] {
-            let body = |doc: &Value, op: &Operation<'_>| -> Option<String> {
-                let responses = op.node.get("responses")?.as_object()?;
-                let code = responses.keys().find(|c| success(c) == pick)?;
-                let pointer = join(&join(&op.pointer, "responses"), code);
-                let (_, response) = spec::follow(doc, &pointer)?;
-                let schema = response
-                    .get("content")?
-                    .as_object()?
-                    .values()
-                    .next()?
-                    .get("schema")?;
-                Some(shape(schema))
+            let body = |spec: &LoadedSpec, op: &Operation<'_>| -> Option<String> {
+                let responses = &op.operation.responses;
+                let (code, response) = responses
+                    .responses
+                    .iter()
+                    .map(|(code, response)| (code_key(code), response))
+                    .chain(responses.default.iter().map(|r| ("default".to_string(), r)))
+                    .find(|(code, _)| success(code) == pick)?;
+                let at = op.pointer().join("responses").join(&code);
+                let (at, response) = spec::located(spec, &at, response)?;
+                let (media, _) = response.content.first()?;
+                json(spec, &at.join("content").join(media).join("schema")).map(shape)
             };
-            let (a, z) = (body(self.base.doc, b), body(self.head.doc, h));
+            let (a, z) = (body(self.base.spec, b), body(self.head.spec, h));
             if a != z {
                 let change = OperationChange::ResponseBodyChanged {
                     kind,

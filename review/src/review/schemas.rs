@@ -8,7 +8,9 @@ use super::model::{Extra, Field, Found, Optionality, SchemaChange, SpecChange};
 use super::side::{
     Differ, Place, extra, nullable, ref_name, required_set, shape, strip_docs, widens,
 };
-use crate::spec::{Usage, pascal_case};
+use graph_online_meetings_codegen::naming;
+
+use crate::spec::Usage;
 
 impl Differ<'_, '_> {
     fn schema_change(&mut self, subject: &str, usage: Usage, change: SchemaChange) {
@@ -25,13 +27,7 @@ impl Differ<'_, '_> {
     }
 
     pub(super) fn schemas(&mut self) {
-        let names = |doc: &Value| -> Vec<String> {
-            doc.pointer("/components/schemas")
-                .and_then(Value::as_object)
-                .map(|m| m.keys().cloned().collect())
-                .unwrap_or_default()
-        };
-        let (old, new) = (names(self.base.doc), names(self.head.doc));
+        let (old, new) = (self.base.schema_names(), self.head.schema_names());
         for name in &old {
             let usage = self.usage(name);
             match self.head.schema(name) {
@@ -145,7 +141,7 @@ impl Differ<'_, '_> {
         for m in new.iter().filter(|m| !old.contains(m)) {
             let change = SchemaChange::EnumMemberAdded {
                 value: text(m),
-                variant: pascal_case(&text(m)),
+                variant: naming::variant_name(&text(m)),
                 enum_type: enum_type.to_string(),
                 open,
             };
@@ -154,7 +150,7 @@ impl Differ<'_, '_> {
         for m in old.iter().filter(|m| !new.contains(m)) {
             let change = SchemaChange::EnumMemberRemoved {
                 value: text(m),
-                variant: pascal_case(&text(m)),
+                variant: naming::variant_name(&text(m)),
                 enum_type: enum_type.to_string(),
                 open,
             };

@@ -5,27 +5,42 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 
+use graph_online_meetings_codegen::naming;
+use graph_online_meetings_codegen::spec::{JsonPointer, LoadedSpec, refs};
+
 use super::model::{Extra, Found};
 use crate::api::{self, ApiSide};
-use crate::spec::{self, Usage, join, pascal_case, snake_case};
+use crate::spec::{self, Usage};
 
 pub(super) struct Side<'a> {
-    pub(super) doc: &'a Value,
+    pub(super) spec: &'a LoadedSpec,
     pub(super) usage: BTreeMap<String, Usage>,
     api: Option<ApiSide>,
 }
 
 impl<'a> Side<'a> {
-    pub(super) fn new(doc: &'a Value, api: Option<ApiSide>) -> Self {
+    pub(super) fn new(spec: &'a LoadedSpec, api: Option<ApiSide>) -> Self {
         Self {
-            doc,
-            usage: spec::schema_usage(doc),
+            spec,
+            usage: spec::schema_usage(spec),
             api,
         }
     }
 
+    /// The component schema `name`, as JSON: shapes are compared on the
+    /// document as written.
     pub(super) fn schema(&self, name: &str) -> Option<&'a Value> {
-        self.doc.pointer(&join("/components/schemas", name))
+        JsonPointer::from_segments(["components", "schemas", name]).resolve(&self.spec.json)
+    }
+
+    /// The names of the component schemas, in file order.
+    pub(super) fn schema_names(&self) -> Vec<String> {
+        self.spec
+            .openapi
+            .components
+            .iter()
+            .flat_map(|c| c.schemas.keys().cloned())
+            .collect()
     }
 
     /// The Rust type of a component schema, as generated (or as predicted).
@@ -33,7 +48,7 @@ impl<'a> Side<'a> {
         self.api
             .as_ref()
             .and_then(|a| a.type_for_schema(schema))
-            .map_or_else(|| pascal_case(schema), |t| t.name.clone())
+            .map_or_else(|| naming::type_name(schema), |t| t.name.clone())
     }
 
     /// The generated field for a property: `(name, type)`.
@@ -94,7 +109,7 @@ impl Differ<'_, '_> {
         {
             return name;
         }
-        snake_case(property)
+        naming::field_name(property)
     }
 
     pub(super) fn field_type(
@@ -153,8 +168,7 @@ pub(super) fn ref_name(node: &Value) -> Option<String> {
             _ => None,
         }
     })?;
-    let pointer = spec::ref_pointer(reference)?;
-    spec::component_of(pointer).map(|(_, name)| name)
+    refs::component_name(reference)
 }
 
 /// Whether every value of `old` is a value of `new`: a format dropped from
