@@ -435,3 +435,76 @@ fn property_made_optional_in_schema_used_both_ways() {
         true,
     );
 }
+
+/// The descriptions of the changes a head spec brings.
+fn descriptions(head: &str) -> Vec<String> {
+    review(BASE, Some(base_generated()), head, Some(&generate(head)))
+        .expect("both specs load")
+        .changes
+        .into_iter()
+        .map(|c| c.description)
+        .collect()
+}
+
+#[test]
+fn a_rename_needs_the_same_type_description_and_place() {
+    const SUBJECT: &str = "        subject:\n          type: string\n        startDateTime:";
+    const ATTENDEES_END: &str =
+        "            $ref: '#/components/schemas/participant'\n    meeting:";
+    // Same type, but the new property sits at the end.
+    let moved = edit(&[
+        (SUBJECT, "        startDateTime:"),
+        (
+            ATTENDEES_END,
+            "            $ref: '#/components/schemas/participant'\n        title:\n          type: string\n    meeting:",
+        ),
+    ]);
+    // Same type and place, but another description.
+    let redescribed = edit(&[(
+        SUBJECT,
+        "        title:\n          type: string\n          description: The title shown in the calendar.\n        startDateTime:",
+    )]);
+    for head in [moved, redescribed] {
+        let found = descriptions(&head);
+        assert!(
+            found.iter().all(|d| !d.contains("renamed")),
+            "not a rename: {found:?}"
+        );
+        assert!(
+            found
+                .iter()
+                .any(|d| d.starts_with("property `subject` removed")),
+            "{found:?}"
+        );
+        assert!(
+            found
+                .iter()
+                .any(|d| d.starts_with("property `title` added")),
+            "{found:?}"
+        );
+    }
+    // Only the name differs: a rename (the `property_renamed_in_request` case).
+    let renamed = edit(&[(
+        SUBJECT,
+        "        title:\n          type: string\n        startDateTime:",
+    )]);
+    assert!(
+        descriptions(&renamed)
+            .iter()
+            .any(|d| d.contains("renamed to `title`"))
+    );
+}
+
+#[test]
+fn response_schema_starts_keeping_other_properties() {
+    case(
+        "response_schema_starts_keeping_other_properties",
+        &[(
+            "    error:\n      type: object\n",
+            "    error:\n      type: object\n      additionalProperties: {}\n",
+        )],
+        // The new `extra` field is additive on a #[non_exhaustive] struct.
+        false,
+        false,
+    );
+}

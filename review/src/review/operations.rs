@@ -186,9 +186,15 @@ impl Differ<'_, '_> {
             .iter()
             .filter(|p| !base_other.iter().any(|q| key(q) == key(p)))
             .collect();
-        // One removed and one added in the same place with the same schema: a rename.
+        // One removed and one added with nothing else different (location,
+        // schema, description, place in the list): a rename.
+        let place = |list: &[spec::Param<'_>], p: &spec::Param<'_>| {
+            list.iter().position(|q| q.key() == p.key())
+        };
         if let ([r], [a]) = (removed.as_slice(), added.as_slice())
             && r.location == a.location
+            && r.data.description == a.data.description
+            && place(&base_other, r) == place(&head_other, a)
             && parameter_schema(self.base.spec, r).map(strip_docs)
                 == parameter_schema(self.head.spec, a).map(strip_docs)
         {

@@ -475,14 +475,13 @@ pub(super) fn schema(change: &SchemaChange) -> (Verdict, Wire) {
             )
         }
         C::ExtraChanged { holder, old, new } => {
-            let rust = if (*old == Extra::Kept) != (*new == Extra::Kept) {
+            let rust = if *old == Extra::Kept && *new != Extra::Kept {
                 breaking(format!(
-                    "the `extra` field of {holder} is {}; struct literals and code using it no longer compile",
-                    if *new == Extra::Kept {
-                        "added"
-                    } else {
-                        "removed"
-                    }
+                    "the `extra` field of {holder} is removed; code reading it no longer compiles"
+                ))
+            } else if *new == Extra::Kept && *old != Extra::Kept {
+                ok(format!(
+                    "{holder} gains an `extra` field; it is #[non_exhaustive], so no code outside the crate names all its fields"
                 ))
             } else {
                 ok(format!("{holder} keeps the same fields"))

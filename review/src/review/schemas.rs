@@ -5,8 +5,10 @@
 use serde_json::Value;
 
 use super::model::{Extra, Field, Found, Optionality, SchemaChange, SpecChange};
+use graph_online_meetings_codegen::spec::JsonPointer;
+
 use super::side::{
-    Differ, Place, extra, nullable, ref_name, required_set, shape, strip_docs, widens,
+    At, Differ, Place, extra, nullable, ref_name, required_set, shape, strip_docs, widens,
 };
 use graph_online_meetings_codegen::naming;
 
@@ -71,17 +73,25 @@ impl Differ<'_, '_> {
             let enum_type = if open { format!("`types::{ty}`") } else { ty };
             self.enum_members(name, b, h, usage, open, &enum_type);
         }
+        let at = At::both(JsonPointer::from_segments(["components", "schemas", name]));
         if b.get("properties").is_some() || h.get("properties").is_some() {
             let place = Place {
                 component: name,
                 label: name.to_string(),
                 top_level: true,
                 usage,
+                at: at.clone(),
             };
             self.object(&place, b, h);
         }
         if let (Some(bi), Some(hi)) = (b.get("items"), h.get("items")) {
-            self.nested(name, &format!("{name}[]"), bi, hi, usage);
+            self.nested(
+                name,
+                &format!("{name}[]"),
+                &at.join("items"),
+                (bi, hi),
+                usage,
+            );
         }
         for keyword in ["allOf", "oneOf", "anyOf"] {
             let (x, y) = (
@@ -96,7 +106,14 @@ impl Differ<'_, '_> {
 
     /// An inline schema nested under a component: only its own shape,
     /// enum and properties are compared.
-    fn nested(&mut self, component: &str, label: &str, b: &Value, h: &Value, usage: Usage) {
+    fn nested(
+        &mut self,
+        component: &str,
+        label: &str,
+        at: &At,
+        (b, h): (&Value, &Value),
+        usage: Usage,
+    ) {
         if shape(b) != shape(h) {
             // Reported by the holder as a type change.
             return;
@@ -110,11 +127,13 @@ impl Differ<'_, '_> {
                 label: label.to_string(),
                 top_level: false,
                 usage,
+                at: at.clone(),
             };
             self.object(&place, b, h);
         }
         if let (Some(bi), Some(hi)) = (b.get("items"), h.get("items")) {
-            self.nested(component, &format!("{label}[]"), bi, hi, usage);
+            let items = at.join("items");
+            self.nested(component, &format!("{label}[]"), &items, (bi, hi), usage);
         }
     }
 
@@ -179,12 +198,25 @@ impl Differ<'_, '_> {
             .cloned()
             .collect();
 
-        // A removed and an added property with the same schema: a rename.
+        // A rename only when nothing but the name differs: the same schema,
+        // the same description, at the same place among the properties.
+        // Anything less is as likely an unrelated removal and addition.
+        let description = |n: &Value| n.get("description").cloned();
+        let (old_keys, new_keys): (Vec<&String>, Vec<&String>) =
+            (old.keys().collect(), new.keys().collect());
+        let (old_at, new_at) = (
+            place.at.base.join("properties"),
+            place.at.head.join("properties"),
+        );
+        let old_rank = |key: &str| self.base.rank(&old_at, &old_keys, key);
+        let new_rank = |key: &str| self.head.rank(&new_at, &new_keys, key);
         let mut renames = Vec::new();
         removed.retain(|r| {
-            let found = added
-                .iter()
-                .position(|a| strip_docs(&old[r]) == strip_docs(&new[a]));
+            let found = added.iter().position(|a| {
+                strip_docs(&old[r]) == strip_docs(&new[a])
+                    && description(&old[r]) == description(&new[a])
+                    && old_rank(r) == new_rank(a)
+            });
             match found {
                 Some(i) => {
                     renames.push((r.clone(), added.remove(i)));
@@ -288,7 +320,8 @@ impl Differ<'_, '_> {
             self.schema_change(&label, usage, change);
         } else {
             let nested_label = format!("{label}.{p}");
-            self.nested(place.component, &nested_label, bp, hp, usage);
+            let at = place.at.join("properties").join(p);
+            self.nested(place.component, &nested_label, &at, (bp, hp), usage);
         }
 
         // Option<T> exactly when the property is optional or nullable.

@@ -79,6 +79,45 @@ pub(super) struct Place<'x> {
     /// can be found by name).
     pub(super) top_level: bool,
     pub(super) usage: Usage,
+    /// Where the holder is, on each side.
+    pub(super) at: At,
+}
+
+/// A place in both documents: the same node on the base and on the head.
+#[derive(Clone)]
+pub(super) struct At {
+    pub(super) base: JsonPointer,
+    pub(super) head: JsonPointer,
+}
+
+impl At {
+    pub(super) fn both(pointer: JsonPointer) -> Self {
+        Self {
+            base: pointer.clone(),
+            head: pointer,
+        }
+    }
+
+    pub(super) fn join(&self, segment: &str) -> Self {
+        Self {
+            base: self.base.join(segment),
+            head: self.head.join(segment),
+        }
+    }
+}
+
+impl Side<'_> {
+    /// Where `key` stands among the keys of the mapping at `holder`, in file
+    /// order (the JSON tree does not keep the order; the positions do).
+    pub(super) fn rank(&self, holder: &JsonPointer, keys: &[&String], key: &str) -> Option<usize> {
+        let line = |k: &str| self.spec.position(&holder.join(k));
+        let own = line(key)?;
+        Some(
+            keys.iter()
+                .filter(|k| line(k).is_some_and(|p| p < own))
+                .count(),
+        )
+    }
 }
 
 impl Differ<'_, '_> {
