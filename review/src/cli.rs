@@ -105,49 +105,6 @@ pub struct ReviewOptions {
     pub fail_on: FailOn,
 }
 
-impl ReviewOptions {
-    pub fn parse(args: &[&str]) -> Result<Self, String> {
-        let mut base = None;
-        let mut output = None;
-        let mut fail_on = FailOn::Breaking;
-        let mut args = args.iter();
-        while let Some(arg) = args.next() {
-            match *arg {
-                "--base" => base = Some(args.next().ok_or("`--base` needs a git ref")?.to_string()),
-                "--output" => {
-                    output = Some(args.next().ok_or("`--output` needs a file")?.to_string())
-                }
-                "--fail-on" => {
-                    fail_on = match *args
-                        .next()
-                        .ok_or("`--fail-on` needs breaking, wire, rust or never")?
-                    {
-                        "breaking" => FailOn::Breaking,
-                        "wire" => FailOn::Wire,
-                        "rust" => FailOn::Rust,
-                        "never" => FailOn::Never,
-                        other => {
-                            return Err(format!(
-                                "`--fail-on {other}`: expected breaking, wire, rust or never"
-                            ));
-                        }
-                    }
-                }
-                other => return Err(format!("unknown option `{other}` for `review`")),
-            }
-        }
-        let base = base.ok_or("`review` needs `--base <git-ref>`")?;
-        if base.starts_with('-') || base.is_empty() {
-            return Err(format!("`{base}` is not a git ref"));
-        }
-        Ok(Self {
-            base,
-            output,
-            fail_on,
-        })
-    }
-}
-
 /// `cargo xtask review`: the base from git, the head from the working tree.
 pub fn review(root: &Path, options: &ReviewOptions) -> Outcome {
     let base_ref = options.base.as_str();

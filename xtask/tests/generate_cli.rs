@@ -128,6 +128,12 @@ fn unknown_arguments_are_usage_errors_that_name_them() {
     let out = xtask(&["review", "--fail-on", "sometimes", "--base", "main"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("'sometimes'"));
+    for args in [&["review"][..], &["review", "--base"]] {
+        let out = xtask(args);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(stderr.contains("--base"), "{args:?}: {stderr}");
+    }
 }
 
 #[test]
