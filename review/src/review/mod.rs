@@ -9,6 +9,7 @@
 //! responses (responses) through `$ref`s.
 
 mod model;
+mod node;
 mod operations;
 mod render;
 mod rules;

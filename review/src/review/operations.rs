@@ -2,12 +2,14 @@
 //! request body and responses.
 
 use graph_online_meetings_codegen::naming;
-use graph_online_meetings_codegen::openapiv3::{SecurityRequirement, StatusCode};
-use graph_online_meetings_codegen::spec::{JsonPointer, LoadedSpec, OperationRef};
-use serde_json::Value;
+use graph_online_meetings_codegen::openapiv3::{
+    ParameterSchemaOrContent, RequestBody, SecurityRequirement, StatusCode,
+};
+use graph_online_meetings_codegen::spec::{LoadedSpec, OperationRef};
 
 use super::model::{Found, OperationChange, OperationNames, Param, SpecChange};
-use super::side::{Differ, shape, strip_docs};
+use super::node::Node;
+use super::side::Differ;
 use crate::spec::{self, label, shape_key};
 
 type Operation<'a> = OperationRef<'a>;
@@ -30,14 +32,12 @@ fn param(p: &spec::Param<'_>, builder: &str) -> Param {
     }
 }
 
-/// The JSON at `pointer` of a side's document.
-fn json<'a>(spec: &'a LoadedSpec, pointer: &JsonPointer) -> Option<&'a Value> {
-    pointer.resolve(&spec.json)
-}
-
-/// The schema of a parameter, as written.
-fn parameter_schema<'a>(spec: &'a LoadedSpec, p: &spec::Param<'_>) -> Option<&'a Value> {
-    json(spec, &p.pointer.join("schema"))
+/// The schema of a parameter (none when it uses `content`).
+fn parameter_schema<'a>(p: &spec::Param<'a>) -> Option<Node<'a>> {
+    match &p.data.format {
+        ParameterSchemaOrContent::Schema(schema) => Some(Node::from(schema)),
+        ParameterSchemaOrContent::Content(_) => None,
+    }
 }
 
 /// `2XX`, `200`: the key a response code has in the document.
@@ -195,8 +195,8 @@ impl Differ<'_, '_> {
             && r.location == a.location
             && r.data.description == a.data.description
             && place(&base_other, r) == place(&head_other, a)
-            && parameter_schema(self.base.spec, r).map(strip_docs)
-                == parameter_schema(self.head.spec, a).map(strip_docs)
+            && parameter_schema(r).map(Node::without_docs)
+                == parameter_schema(a).map(Node::without_docs)
         {
             let change = OperationChange::ParameterRenamed {
                 old: param(r, &builder),
@@ -241,13 +241,10 @@ impl Differ<'_, '_> {
         subject: &str,
         builder: &str,
     ) {
-        let (Some(old), Some(new)) = (
-            parameter_schema(self.base.spec, bp),
-            parameter_schema(self.head.spec, hp),
-        ) else {
+        let (Some(old), Some(new)) = (parameter_schema(bp), parameter_schema(hp)) else {
             return;
         };
-        let (old, new) = (shape(old), shape(new));
+        let (old, new) = (old.shape(), new.shape());
         if old != new {
             let change = OperationChange::ParameterTypeChanged {
                 param: param(hp, builder),
@@ -259,36 +256,32 @@ impl Differ<'_, '_> {
     }
 
     fn request_body(&mut self, b: &Operation<'_>, h: &Operation<'_>, subject: &str) {
-        let body = |spec: &LoadedSpec, op: &Operation<'_>| -> Option<Value> {
-            let at = op.pointer().join("requestBody");
-            let (at, _) = spec::located(spec, &at, op.operation.request_body.as_ref()?)?;
-            json(spec, &at).cloned()
+        let body = |spec: &'_ LoadedSpec, op: &Operation<'_>| -> Option<RequestBody> {
+            let (_, body) = spec.resolve(op.operation.request_body.as_ref()?).ok()?;
+            Some(body.clone())
         };
         let (old, new) = (body(self.base.spec, b), body(self.head.spec, h));
-        let required = |n: &Value| n.get("required").and_then(Value::as_bool) == Some(true);
-        let schema_shape = |n: &Value| -> Option<String> {
-            let content = n.get("content")?.as_object()?;
-            let (media, value) = content.iter().next()?;
-            Some(format!(
-                "{} ({media})",
-                value
-                    .get("schema")
-                    .map_or_else(|| "no schema".to_string(), shape)
-            ))
+        let schema_shape = |n: &RequestBody| -> Option<String> {
+            let (media, value) = n.content.first()?;
+            let shape = value
+                .schema
+                .as_ref()
+                .map_or_else(|| "no schema".to_string(), |s| Node::from(s).shape());
+            Some(format!("{shape} ({media})"))
         };
         match (old, new) {
             (None, None) => {}
             (None, Some(new)) => {
                 let change = OperationChange::RequestBodyAdded {
-                    required: required(&new),
+                    required: new.required,
                 };
                 self.operation_change(subject, change);
             }
             (Some(_), None) => self.operation_change(subject, OperationChange::RequestBodyRemoved),
             (Some(old), Some(new)) => {
-                if required(&old) != required(&new) {
+                if old.required != new.required {
                     let change = OperationChange::RequestBodyRequiredChanged {
-                        required: required(&new),
+                        required: new.required,
                     };
                     self.operation_change(subject, change);
                 }
@@ -341,16 +334,15 @@ impl Differ<'_, '_> {
         for (kind, pick) in [("success", true), ("error", false)] {
             let body = |spec: &LoadedSpec, op: &Operation<'_>| -> Option<String> {
                 let responses = &op.operation.responses;
-                let (code, response) = responses
+                let (_, response) = responses
                     .responses
                     .iter()
                     .map(|(code, response)| (code_key(code), response))
                     .chain(responses.default.iter().map(|r| ("default".to_string(), r)))
                     .find(|(code, _)| success(code) == pick)?;
-                let at = op.pointer().join("responses").join(&code);
-                let (at, response) = spec::located(spec, &at, response)?;
-                let (media, _) = response.content.first()?;
-                json(spec, &at.join("content").join(media).join("schema")).map(shape)
+                let (_, response) = spec.resolve(response).ok()?;
+                let (_, media) = response.content.first()?;
+                media.schema.as_ref().map(|s| Node::from(s).shape())
             };
             let (a, z) = (body(self.base.spec, b), body(self.head.spec, h));
             if a != z {

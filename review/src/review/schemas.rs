@@ -2,17 +2,20 @@
 //! members, composition, properties and `additionalProperties`, down
 //! through inline nested schemas.
 
+use graph_online_meetings_codegen::naming;
+use graph_online_meetings_codegen::spec::JsonPointer;
 use serde_json::Value;
 
 use super::model::{Extra, Field, Found, Optionality, SchemaChange, SpecChange};
-use graph_online_meetings_codegen::spec::JsonPointer;
-
-use super::side::{
-    At, Differ, Place, extra, nullable, ref_name, required_set, shape, strip_docs, widens,
-};
-use graph_online_meetings_codegen::naming;
-
+use super::node::Node;
+use super::side::{At, Differ, Place};
 use crate::spec::Usage;
+
+/// An inline schema under a component: how reports name it, and where it is.
+struct Nested {
+    label: String,
+    at: At,
+}
 
 impl Differ<'_, '_> {
     fn schema_change(&mut self, subject: &str, usage: Usage, change: SchemaChange) {
@@ -51,8 +54,8 @@ impl Differ<'_, '_> {
         }
     }
 
-    fn schema(&mut self, name: &str, b: &Value, h: &Value, usage: Usage) {
-        let (old, new) = (shape(b), shape(h));
+    fn schema(&mut self, name: &str, b: Node<'_>, h: Node<'_>, usage: Usage) {
+        let (old, new) = (b.shape(), h.shape());
         if old != new {
             let rust_type = self.base.rust_type(name);
             let change = SchemaChange::TypeChanged {
@@ -63,18 +66,20 @@ impl Differ<'_, '_> {
             self.schema_change(name, usage, change);
             return;
         }
-        if nullable(b) != nullable(h) {
-            let change = SchemaChange::NullableChanged { added: nullable(h) };
+        if b.nullable() != h.nullable() {
+            let change = SchemaChange::NullableChanged {
+                added: h.nullable(),
+            };
             self.schema_change(name, usage, change);
         }
-        if let (Some(_), Some(_)) = (b.get("enum"), h.get("enum")) {
-            let open = h.get("type").and_then(Value::as_str) == Some("string");
+        if b.enum_members().is_some() && h.enum_members().is_some() {
+            let open = h.type_name() == Some("string");
             let ty = self.head.rust_type(name);
             let enum_type = if open { format!("`types::{ty}`") } else { ty };
             self.enum_members(name, b, h, usage, open, &enum_type);
         }
         let at = At::both(JsonPointer::from_segments(["components", "schemas", name]));
-        if b.get("properties").is_some() || h.get("properties").is_some() {
+        if b.properties().is_some() || h.properties().is_some() {
             let place = Place {
                 component: name,
                 label: name.to_string(),
@@ -84,21 +89,23 @@ impl Differ<'_, '_> {
             };
             self.object(&place, b, h);
         }
-        if let (Some(bi), Some(hi)) = (b.get("items"), h.get("items")) {
-            self.nested(
-                name,
-                &format!("{name}[]"),
-                &at.join("items"),
-                (bi, hi),
-                usage,
-            );
+        if let (Some(bi), Some(hi)) = (b.items(), h.items()) {
+            let items = Nested {
+                label: format!("{name}[]"),
+                at: at.join("items"),
+            };
+            self.nested(name, &items, (bi, hi), usage);
         }
         for keyword in ["allOf", "oneOf", "anyOf"] {
-            let (x, y) = (
-                b.get(keyword).map(strip_docs),
-                h.get(keyword).map(strip_docs),
-            );
-            if x != y && (x.is_some() || y.is_some()) {
+            let without_docs = |n: Node<'_>| {
+                n.composition(keyword).map(|list| {
+                    list.iter()
+                        .map(|s| Node::from(s).without_docs())
+                        .collect::<Vec<_>>()
+                })
+            };
+            let (x, y) = (without_docs(b), without_docs(h));
+            if x != y {
                 self.schema_change(name, usage, SchemaChange::CompositionChanged { keyword });
             }
         }
@@ -109,19 +116,18 @@ impl Differ<'_, '_> {
     fn nested(
         &mut self,
         component: &str,
-        label: &str,
-        at: &At,
-        (b, h): (&Value, &Value),
+        Nested { label, at }: &Nested,
+        (b, h): (Node<'_>, Node<'_>),
         usage: Usage,
     ) {
-        if shape(b) != shape(h) {
+        if b.shape() != h.shape() {
             // Reported by the holder as a type change.
             return;
         }
-        if b.get("enum").is_some() && h.get("enum").is_some() {
+        if b.enum_members().is_some() && h.enum_members().is_some() {
             self.enum_members(label, b, h, usage, false, &format!("the enum of `{label}`"));
         }
-        if b.get("properties").is_some() || h.get("properties").is_some() {
+        if b.properties().is_some() || h.properties().is_some() {
             let place = Place {
                 component,
                 label: label.to_string(),
@@ -131,9 +137,12 @@ impl Differ<'_, '_> {
             };
             self.object(&place, b, h);
         }
-        if let (Some(bi), Some(hi)) = (b.get("items"), h.get("items")) {
-            let items = at.join("items");
-            self.nested(component, &format!("{label}[]"), &items, (bi, hi), usage);
+        if let (Some(bi), Some(hi)) = (b.items(), h.items()) {
+            let items = Nested {
+                label: format!("{label}[]"),
+                at: at.join("items"),
+            };
+            self.nested(component, &items, (bi, hi), usage);
         }
     }
 
@@ -143,19 +152,16 @@ impl Differ<'_, '_> {
     fn enum_members(
         &mut self,
         subject: &str,
-        b: &Value,
-        h: &Value,
+        b: Node<'_>,
+        h: Node<'_>,
         usage: Usage,
         open: bool,
         enum_type: &str,
     ) {
-        let members = |n: &Value| -> Vec<Value> {
-            n.get("enum")
-                .and_then(Value::as_array)
-                .cloned()
-                .unwrap_or_default()
-        };
-        let (old, new) = (members(b), members(h));
+        let (old, new) = (
+            b.enum_members().unwrap_or_default(),
+            h.enum_members().unwrap_or_default(),
+        );
         let text = |m: &Value| m.as_str().map_or_else(|| m.to_string(), str::to_string);
         for m in new.iter().filter(|m| !old.contains(m)) {
             let change = SchemaChange::EnumMemberAdded {
@@ -177,16 +183,13 @@ impl Differ<'_, '_> {
         }
     }
 
-    fn object(&mut self, place: &Place<'_>, b: &Value, h: &Value) {
-        let empty = serde_json::Map::new();
-        let props = |n: &Value| {
-            n.get("properties")
-                .and_then(Value::as_object)
-                .unwrap_or(&empty)
-                .clone()
-        };
-        let (old, new) = (props(b), props(h));
-        let (old_req, new_req) = (required_set(b), required_set(h));
+    fn object(&mut self, place: &Place<'_>, b: Node<'_>, h: Node<'_>) {
+        let empty = Default::default();
+        let (old, new) = (
+            b.properties().unwrap_or(&empty),
+            h.properties().unwrap_or(&empty),
+        );
+        let (old_req, new_req) = (b.required(), h.required());
         let mut removed: Vec<String> = old
             .keys()
             .filter(|k| !new.contains_key(*k))
@@ -201,21 +204,14 @@ impl Differ<'_, '_> {
         // A rename only when nothing but the name differs: the same schema,
         // the same description, at the same place among the properties.
         // Anything less is as likely an unrelated removal and addition.
-        let description = |n: &Value| n.get("description").cloned();
-        let (old_keys, new_keys): (Vec<&String>, Vec<&String>) =
-            (old.keys().collect(), new.keys().collect());
-        let (old_at, new_at) = (
-            place.at.base.join("properties"),
-            place.at.head.join("properties"),
-        );
-        let old_rank = |key: &str| self.base.rank(&old_at, &old_keys, key);
-        let new_rank = |key: &str| self.head.rank(&new_at, &new_keys, key);
         let mut renames = Vec::new();
         removed.retain(|r| {
+            let (before, index) = (Node::from(&old[r]), self.base.rank(&place.at.base, old, r));
             let found = added.iter().position(|a| {
-                strip_docs(&old[r]) == strip_docs(&new[a])
-                    && description(&old[r]) == description(&new[a])
-                    && old_rank(r) == new_rank(a)
+                let after = Node::from(&new[a]);
+                before.without_docs() == after.without_docs()
+                    && before.description() == after.description()
+                    && index == self.head.rank(&place.at.head, new, a)
             });
             match found {
                 Some(i) => {
@@ -248,7 +244,7 @@ impl Differ<'_, '_> {
                     head_type: None,
                 },
                 was_required: old_req.contains(r),
-                refused: extra(h) == Extra::Refused,
+                refused: h.extra() == Extra::Refused,
             };
             self.schema_change(&place.label, place.usage, change);
         }
@@ -262,15 +258,16 @@ impl Differ<'_, '_> {
                     head_type: self.field_type(place, a, false),
                 },
                 required: new_req.contains(a),
-                base_extra: extra(b),
+                base_extra: b.extra(),
             };
             self.schema_change(&place.label, place.usage, change);
         }
-        for (p, bp) in &old {
+        for (p, bp) in old {
             let Some(hp) = new.get(p) else { continue };
-            self.property(place, p, bp, hp, old_req.contains(p), new_req.contains(p));
+            let required = (old_req.contains(p), new_req.contains(p));
+            self.property(place, p, (bp.into(), hp.into()), required);
         }
-        let (old_extra, new_extra) = (extra(b), extra(h));
+        let (old_extra, new_extra) = (b.extra(), h.extra());
         if old_extra != new_extra {
             let change = SchemaChange::ExtraChanged {
                 holder: head_holder,
@@ -285,15 +282,13 @@ impl Differ<'_, '_> {
         &mut self,
         place: &Place<'_>,
         p: &str,
-        bp: &Value,
-        hp: &Value,
-        was_required: bool,
-        is_required: bool,
+        (bp, hp): (Node<'_>, Node<'_>),
+        (was_required, is_required): (bool, bool),
     ) {
         let label = place.label.clone();
         let usage = place.usage;
-        let (old_shape, new_shape) = (shape(bp), shape(hp));
-        let (old_null, new_null) = (nullable(bp), nullable(hp));
+        let (old_shape, new_shape) = (bp.shape(), hp.shape());
+        let (old_null, new_null) = (bp.nullable(), hp.nullable());
         let field = Field {
             name: self.field_name(place, p, false),
             holder: self.type_label(place, &self.head_side_name(place)),
@@ -302,9 +297,9 @@ impl Differ<'_, '_> {
         };
 
         if old_shape != new_shape {
-            let same_json = match (ref_name(bp), ref_name(hp)) {
+            let same_json = match (bp.ref_name(), hp.ref_name()) {
                 (Some(x), Some(y)) => match (self.base.schema(&x), self.head.schema(&y)) {
-                    (Some(a), Some(z)) => strip_docs(a) == strip_docs(z),
+                    (Some(a), Some(z)) => a.without_docs() == z.without_docs(),
                     _ => false,
                 },
                 _ => false,
@@ -315,13 +310,15 @@ impl Differ<'_, '_> {
                 old: old_shape,
                 new: new_shape,
                 same_json,
-                widens: widens(bp, hp),
+                widens: bp.widens_to(hp),
             };
             self.schema_change(&label, usage, change);
         } else {
-            let nested_label = format!("{label}.{p}");
-            let at = place.at.join("properties").join(p);
-            self.nested(place.component, &nested_label, &at, (bp, hp), usage);
+            let nested = Nested {
+                label: format!("{label}.{p}"),
+                at: place.at.join("properties").join(p),
+            };
+            self.nested(place.component, &nested, (bp, hp), usage);
         }
 
         // Option<T> exactly when the property is optional or nullable.

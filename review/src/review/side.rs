@@ -1,14 +1,13 @@
 //! The two sides of a review (base and head: the spec as JSON, where each
 //! schema travels, the generated API) and how to read a schema's shape.
 
-use std::collections::{BTreeMap, BTreeSet};
-
-use serde_json::Value;
+use std::collections::BTreeMap;
 
 use graph_online_meetings_codegen::naming;
-use graph_online_meetings_codegen::spec::{JsonPointer, LoadedSpec, refs};
+use graph_online_meetings_codegen::spec::{JsonPointer, LoadedSpec};
 
-use super::model::{Extra, Found};
+use super::model::Found;
+use super::node::{Node, Properties};
 use crate::api::{self, ApiSide};
 use crate::spec::{self, Usage};
 
@@ -27,10 +26,10 @@ impl<'a> Side<'a> {
         }
     }
 
-    /// The component schema `name`, as JSON: shapes are compared on the
-    /// document as written.
-    pub(super) fn schema(&self, name: &str) -> Option<&'a Value> {
-        JsonPointer::from_segments(["components", "schemas", name]).resolve(&self.spec.json)
+    /// The component schema `name`.
+    pub(super) fn schema(&self, name: &str) -> Option<Node<'a>> {
+        let components = self.spec.openapi.components.as_ref()?;
+        components.schemas.get(name).map(Node::from)
     }
 
     /// The names of the component schemas, in file order.
@@ -107,13 +106,21 @@ impl At {
 }
 
 impl Side<'_> {
-    /// Where `key` stands among the keys of the mapping at `holder`, in file
-    /// order (the JSON tree does not keep the order; the positions do).
-    pub(super) fn rank(&self, holder: &JsonPointer, keys: &[&String], key: &str) -> Option<usize> {
-        let line = |k: &str| self.spec.position(&holder.join(k));
+    /// Where `key` stands among the properties of the schema at `holder`,
+    /// in file order: the typed model reads the spec through a JSON tree
+    /// that sorts keys, and only the positions keep the order written.
+    pub(super) fn rank(
+        &self,
+        holder: &JsonPointer,
+        properties: &Properties,
+        key: &str,
+    ) -> Option<usize> {
+        let at = holder.join("properties");
+        let line = |k: &str| self.spec.position(&at.join(k));
         let own = line(key)?;
         Some(
-            keys.iter()
+            properties
+                .keys()
                 .filter(|k| line(k).is_some_and(|p| p < own))
                 .count(),
         )
@@ -162,112 +169,5 @@ impl Differ<'_, '_> {
         }
         let side = if base { self.base } else { self.head };
         side.rust_field(place.component, property).map(|(_, ty)| ty)
-    }
-}
-
-/// Schema shape as far as the generated type and the JSON are concerned;
-/// descriptions and examples are left out.
-pub(super) fn shape(node: &Value) -> String {
-    if let Some(target) = ref_name(node) {
-        return format!("`{target}`");
-    }
-    let ty = node.get("type").and_then(Value::as_str);
-    let format = node.get("format").and_then(Value::as_str);
-    match ty {
-        Some("array") => match node.get("items") {
-            Some(items) => format!("array of {}", shape(items)),
-            None => "array".to_string(),
-        },
-        Some("string") if node.get("enum").is_some() => "string enum".to_string(),
-        Some(ty) => match format {
-            Some(format) => format!("{ty} ({format})"),
-            None => ty.to_string(),
-        },
-        None if node.get("properties").is_some() => "object".to_string(),
-        None => {
-            for key in ["allOf", "oneOf", "anyOf"] {
-                if node.get(key).is_some() {
-                    return format!("{key} composition");
-                }
-            }
-            "any value".to_string()
-        }
-    }
-}
-
-/// The component a schema names through `$ref` or a one-element `allOf`
-/// (the form this spec uses beside `nullable`).
-pub(super) fn ref_name(node: &Value) -> Option<String> {
-    let reference = node.get("$ref").and_then(Value::as_str).or_else(|| {
-        let all = node.get("allOf")?.as_array()?;
-        match all.as_slice() {
-            [only] if node.get("type").is_none() && node.get("properties").is_none() => {
-                only.get("$ref").and_then(Value::as_str)
-            }
-            _ => None,
-        }
-    })?;
-    refs::component_name(reference)
-}
-
-/// Whether every value of `old` is a value of `new`: a format dropped from
-/// the same type, or integer widened to number.
-pub(super) fn widens(old: &Value, new: &Value) -> bool {
-    let ty = |n: &Value| n.get("type").and_then(Value::as_str).map(str::to_string);
-    let format = |n: &Value| n.get("format").and_then(Value::as_str).map(str::to_string);
-    match (ty(old).as_deref(), ty(new).as_deref()) {
-        (Some("integer"), Some("number")) => format(new).is_none(),
-        (Some(a), Some(b)) if a == b && a != "array" && a != "object" => {
-            format(old).is_some() && format(new).is_none()
-        }
-        _ => false,
-    }
-}
-
-pub(super) fn nullable(node: &Value) -> bool {
-    node.get("nullable").and_then(Value::as_bool) == Some(true)
-}
-
-/// The node without documentation keywords, to compare shapes.
-pub(super) fn strip_docs(node: &Value) -> Value {
-    match node {
-        Value::Object(map) => Value::Object(
-            map.iter()
-                .filter(|(k, _)| {
-                    !matches!(
-                        k.as_str(),
-                        "description"
-                            | "summary"
-                            | "title"
-                            | "example"
-                            | "examples"
-                            | "externalDocs"
-                    )
-                })
-                .map(|(k, v)| (k.clone(), strip_docs(v)))
-                .collect(),
-        ),
-        Value::Array(items) => Value::Array(items.iter().map(strip_docs).collect()),
-        other => other.clone(),
-    }
-}
-
-pub(super) fn required_set(node: &Value) -> BTreeSet<String> {
-    node.get("required")
-        .and_then(Value::as_array)
-        .map(|r| {
-            r.iter()
-                .filter_map(Value::as_str)
-                .map(str::to_string)
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
-pub(super) fn extra(node: &Value) -> Extra {
-    match node.get("additionalProperties") {
-        Some(Value::Bool(false)) => Extra::Refused,
-        None => Extra::Ignored,
-        Some(_) => Extra::Kept,
     }
 }
