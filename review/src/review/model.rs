@@ -54,12 +54,13 @@ pub(crate) enum OperationChange {
         old: OperationNames,
         new: OperationNames,
     },
-    /// The effective security requirements, as JSON; `still_offered`: every
-    /// base requirement is still among the head's.
+    /// The effective security requirements, as JSON; `unmet`: what a
+    /// caller that met a base requirement may lack for every head one (a
+    /// credential or a scope), or `None` when each still meets one.
     SecurityChanged {
         old: String,
         new: String,
-        still_offered: bool,
+        unmet: Option<String>,
     },
     /// Path parameters are matched by position, so only the name changed.
     PathParameterRenamed {
@@ -91,6 +92,11 @@ pub(crate) enum OperationChange {
     RequestBodyRemoved,
     RequestBodyRequiredChanged {
         required: bool,
+    },
+    /// The same body schema, sent as another media type.
+    RequestMediaTypeChanged {
+        old: String,
+        new: String,
     },
     /// Shapes as `schema (media type)`, or `no content`.
     RequestBodyChanged {
@@ -234,6 +240,50 @@ pub(crate) enum SchemaChange {
         required: bool,
         option: Optionality,
     },
+    /// What the schema or one of its properties (`name`, generated as
+    /// `field`) accepts changed without its shape changing.
+    Facet {
+        name: Option<String>,
+        field: Option<Field>,
+        change: FacetChange,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum FacetChange {
+    /// A validation keyword (`minLength`, `pattern`, `maximum`…) added,
+    /// changed or removed; `tightens`: some value the base accepted is
+    /// refused now.
+    Constraint {
+        keyword: &'static str,
+        old: Option<String>,
+        new: Option<String>,
+        tightens: bool,
+    },
+    /// `default` added, changed or removed (values as JSON).
+    Default {
+        old: Option<String>,
+        new: Option<String>,
+    },
+    /// `readOnly`, `writeOnly` or `deprecated` turned on (`added`) or off;
+    /// `required`: the property is required in the head.
+    Flag {
+        flag: &'static str,
+        added: bool,
+        required: bool,
+    },
+}
+
+/// `property `x`` or `the schema`, for descriptions.
+fn subject(name: &Option<String>) -> String {
+    name.as_ref()
+        .map_or_else(|| "the schema".to_string(), |n| format!("property `{n}`"))
+}
+
+/// A keyword's value, or `none`.
+fn value(v: &Option<String>) -> String {
+    v.as_ref()
+        .map_or_else(|| "none".to_string(), |v| format!("`{v}`"))
 }
 
 fn required_word(required: bool) -> &'static str {
@@ -255,6 +305,9 @@ impl OperationChange {
             Self::Added(names) => format!("operation `{}` added", names.id),
             Self::IdRenamed { old, new } => {
                 format!("operationId `{}` renamed to `{}`", old.id, new.id)
+            }
+            Self::RequestMediaTypeChanged { old, new } => {
+                format!("request media type changed from `{old}` to `{new}`")
             }
             Self::SecurityChanged { old, new, .. } => {
                 format!("security changed from `{old}` to `{new}`")
@@ -348,6 +401,27 @@ impl SchemaChange {
             Self::PropertyRequiredChanged { name, required, .. } => {
                 format!("property `{name}` made {}", required_word(*required))
             }
+            Self::Facet { name, change, .. } => match change {
+                FacetChange::Constraint {
+                    keyword, old, new, ..
+                } => format!(
+                    "`{keyword}` of {}: {} → {}",
+                    subject(name),
+                    value(old),
+                    value(new)
+                ),
+                FacetChange::Default { old, new, .. } => {
+                    format!(
+                        "`default` of {}: {} → {}",
+                        subject(name),
+                        value(old),
+                        value(new)
+                    )
+                }
+                FacetChange::Flag { flag, added, .. } => {
+                    format!("`{flag}` {} on {}", added_word(*added), subject(name))
+                }
+            },
         }
     }
 }

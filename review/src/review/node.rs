@@ -2,7 +2,7 @@
 //! or a definition, with the few facets the change rules look at (shape,
 //! nullability, properties, items, enum members, `additionalProperties`).
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use graph_online_meetings_codegen::openapiv3::{
     AdditionalProperties, ReferenceOr, Schema, SchemaKind, Type, VariantOrUnknownOrEmpty,
@@ -231,6 +231,80 @@ impl<'a> Node<'a> {
         }
     }
 
+    /// The validation keywords that narrow the values of the type, with
+    /// their values: `minLength`, `pattern`, `maximum`, `uniqueItems`…
+    pub(super) fn constraints(self) -> BTreeMap<&'static str, Value> {
+        let mut out = BTreeMap::new();
+        let mut put = |keyword: &'static str, value: Option<Value>| {
+            if let Some(value) = value {
+                out.insert(keyword, value);
+            }
+        };
+        let flag = |on: bool| on.then_some(Value::Bool(true));
+        match self.kind() {
+            Some(SchemaKind::Type(Type::String(s))) => {
+                put("minLength", s.min_length.map(Value::from));
+                put("maxLength", s.max_length.map(Value::from));
+                put("pattern", s.pattern.clone().map(Value::from));
+            }
+            Some(SchemaKind::Type(Type::Number(n))) => {
+                put("minimum", n.minimum.map(Value::from));
+                put("maximum", n.maximum.map(Value::from));
+                put("exclusiveMinimum", flag(n.exclusive_minimum));
+                put("exclusiveMaximum", flag(n.exclusive_maximum));
+                put("multipleOf", n.multiple_of.map(Value::from));
+            }
+            Some(SchemaKind::Type(Type::Integer(i))) => {
+                put("minimum", i.minimum.map(Value::from));
+                put("maximum", i.maximum.map(Value::from));
+                put("exclusiveMinimum", flag(i.exclusive_minimum));
+                put("exclusiveMaximum", flag(i.exclusive_maximum));
+                put("multipleOf", i.multiple_of.map(Value::from));
+            }
+            Some(SchemaKind::Type(Type::Array(a))) => {
+                put("minItems", a.min_items.map(Value::from));
+                put("maxItems", a.max_items.map(Value::from));
+                put("uniqueItems", flag(a.unique_items));
+            }
+            Some(SchemaKind::Type(Type::Object(o))) => {
+                put("minProperties", o.min_properties.map(Value::from));
+                put("maxProperties", o.max_properties.map(Value::from));
+            }
+            Some(SchemaKind::Any(any)) => {
+                put("minLength", any.min_length.map(Value::from));
+                put("maxLength", any.max_length.map(Value::from));
+                put("pattern", any.pattern.clone().map(Value::from));
+                put("minimum", any.minimum.map(Value::from));
+                put("maximum", any.maximum.map(Value::from));
+                put("exclusiveMinimum", any.exclusive_minimum.and_then(flag));
+                put("exclusiveMaximum", any.exclusive_maximum.and_then(flag));
+                put("multipleOf", any.multiple_of.map(Value::from));
+                put("minItems", any.min_items.map(Value::from));
+                put("maxItems", any.max_items.map(Value::from));
+                put("uniqueItems", any.unique_items.and_then(flag));
+                put("minProperties", any.min_properties.map(Value::from));
+                put("maxProperties", any.max_properties.map(Value::from));
+            }
+            _ => {}
+        }
+        out
+    }
+
+    /// The `default` value.
+    pub(super) fn default_value(self) -> Option<&'a Value> {
+        self.schema()?.schema_data.default.as_ref()
+    }
+
+    /// `readOnly`, `writeOnly` and `deprecated`, in that order.
+    pub(super) fn flags(self) -> [(&'static str, bool); 3] {
+        let data = self.schema().map(|s| &s.schema_data);
+        [
+            ("readOnly", data.is_some_and(|d| d.read_only)),
+            ("writeOnly", data.is_some_and(|d| d.write_only)),
+            ("deprecated", data.is_some_and(|d| d.deprecated)),
+        ]
+    }
+
     /// The schema as JSON without documentation keywords, to compare what
     /// two schemas accept.
     pub(super) fn without_docs(self) -> Value {
@@ -262,5 +336,30 @@ fn strip_docs(node: &Value) -> Value {
         ),
         Value::Array(items) => Value::Array(items.iter().map(strip_docs).collect()),
         other => other.clone(),
+    }
+}
+
+/// Whether changing `keyword` from `old` to `new` refuses some value the old
+/// schema accepted.
+pub(super) fn tightens(keyword: &str, old: Option<&Value>, new: Option<&Value>) -> bool {
+    let number = |v: Option<&Value>| v.and_then(Value::as_f64);
+    match keyword {
+        "minLength" | "minItems" | "minProperties" | "minimum" => {
+            match (number(old), number(new)) {
+                (_, None) => false,
+                (None, Some(_)) => true,
+                (Some(a), Some(b)) => b > a,
+            }
+        }
+        "maxLength" | "maxItems" | "maxProperties" | "maximum" => {
+            match (number(old), number(new)) {
+                (_, None) => false,
+                (None, Some(_)) => true,
+                (Some(a), Some(b)) => b < a,
+            }
+        }
+        // A new or different pattern or step may refuse old values; flags
+        // tighten when they are turned on.
+        _ => new.is_some() && old != new,
     }
 }

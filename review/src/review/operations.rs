@@ -2,8 +2,10 @@
 //! request body and responses.
 
 use graph_online_meetings_codegen::naming;
+use std::collections::{BTreeMap, BTreeSet};
+
 use graph_online_meetings_codegen::openapiv3::{
-    ParameterSchemaOrContent, RequestBody, SecurityRequirement, StatusCode,
+    ParameterSchemaOrContent, RequestBody, SecurityRequirement, SecurityScheme, StatusCode,
 };
 use graph_online_meetings_codegen::spec::{LoadedSpec, OperationRef};
 
@@ -38,6 +40,78 @@ fn parameter_schema<'a>(p: &spec::Param<'a>) -> Option<Node<'a>> {
         ParameterSchemaOrContent::Schema(schema) => Some(Node::from(schema)),
         ParameterSchemaOrContent::Content(_) => None,
     }
+}
+
+/// One security requirement as what the caller must send: per credential,
+/// the scopes it must carry. OAuth2, OpenID Connect and HTTP bearer schemes
+/// all send `Authorization: Bearer <token>`, so they are one credential.
+type Credentials = BTreeMap<String, BTreeSet<String>>;
+
+fn credentials(spec: &LoadedSpec, requirements: &[SecurityRequirement]) -> Vec<Credentials> {
+    let schemes = spec
+        .openapi
+        .components
+        .as_ref()
+        .map(|c| &c.security_schemes);
+    let kind = |name: &str| -> String {
+        let scheme = schemes
+            .and_then(|s| s.get(name))
+            .and_then(|s| spec.resolve(s).ok())
+            .map(|(_, scheme)| scheme);
+        match scheme {
+            Some(SecurityScheme::OAuth2 { .. } | SecurityScheme::OpenIDConnect { .. }) => {
+                "a bearer token".to_string()
+            }
+            Some(SecurityScheme::HTTP { scheme, .. }) if scheme.eq_ignore_ascii_case("bearer") => {
+                "a bearer token".to_string()
+            }
+            Some(SecurityScheme::HTTP { scheme, .. }) => format!("HTTP `{scheme}` credentials"),
+            Some(SecurityScheme::APIKey { location, name, .. }) => {
+                format!(
+                    "an API key in `{name}` ({})",
+                    format!("{location:?}").to_lowercase()
+                )
+            }
+            None => format!("the undefined scheme `{name}`"),
+        }
+    };
+    let mut out: Vec<Credentials> = requirements
+        .iter()
+        .map(|requirement| {
+            let mut needs = Credentials::new();
+            for (name, scopes) in requirement {
+                needs
+                    .entry(kind(name))
+                    .or_default()
+                    .extend(scopes.iter().cloned());
+            }
+            needs
+        })
+        .collect();
+    // No requirement at all: anonymous callers, as one empty requirement.
+    if out.is_empty() {
+        out.push(Credentials::new());
+    }
+    out
+}
+
+/// What a caller that met one of the `old` requirements may lack for every
+/// `new` one (the first such need), or `None` when each such caller meets
+/// some new requirement: the same credentials, and no scope it might lack.
+fn unmet(old: &[Credentials], new: &[Credentials]) -> Option<String> {
+    let lack = |had: &Credentials, needs: &Credentials| -> Option<String> {
+        needs.iter().find_map(|(kind, scopes)| match had.get(kind) {
+            None => Some(kind.clone()),
+            Some(has) => scopes
+                .difference(has)
+                .next()
+                .map(|scope| format!("the scope `{scope}`")),
+        })
+    };
+    old.iter().find_map(|had| {
+        let lacks: Vec<String> = new.iter().map_while(|needs| lack(had, needs)).collect();
+        (lacks.len() == new.len()).then(|| lacks.into_iter().next().unwrap_or_default())
+    })
 }
 
 /// `2XX`, `200`: the key a response code has in the document.
@@ -130,14 +204,15 @@ impl Differ<'_, '_> {
         if old == new {
             return;
         }
-        // A requirement list is a choice: a token that met a base requirement
-        // still works if that requirement is still offered.
-        let still_offered = old.iter().all(|r| new.contains(r));
+        let unmet = unmet(
+            &credentials(self.base.spec, &old),
+            &credentials(self.head.spec, &new),
+        );
         let show = |v: &[SecurityRequirement]| serde_json::to_string(v).unwrap_or_default();
         let change = OperationChange::SecurityChanged {
             old: show(&old),
             new: show(&new),
-            still_offered,
+            unmet,
         };
         self.operation_change(subject, change);
     }
@@ -261,13 +336,14 @@ impl Differ<'_, '_> {
             Some(body.clone())
         };
         let (old, new) = (body(self.base.spec, b), body(self.head.spec, h));
-        let schema_shape = |n: &RequestBody| -> Option<String> {
+        // `(schema shape, media type)` of the first (only) content entry.
+        let content = |n: &RequestBody| -> Option<(String, String)> {
             let (media, value) = n.content.first()?;
             let shape = value
                 .schema
                 .as_ref()
                 .map_or_else(|| "no schema".to_string(), |s| Node::from(s).shape());
-            Some(format!("{shape} ({media})"))
+            Some((shape, media.clone()))
         };
         match (old, new) {
             (None, None) => {}
@@ -285,14 +361,25 @@ impl Differ<'_, '_> {
                     };
                     self.operation_change(subject, change);
                 }
-                let (a, z) = (schema_shape(&old), schema_shape(&new));
-                if a != z {
-                    let show = |s: Option<String>| s.unwrap_or_else(|| "no content".to_string());
-                    let change = OperationChange::RequestBodyChanged {
-                        old: show(a),
-                        new: show(z),
-                    };
-                    self.operation_change(subject, change);
+                match (content(&old), content(&new)) {
+                    (Some((a, x)), Some((z, y))) if a == z && x != y => {
+                        let change = OperationChange::RequestMediaTypeChanged { old: x, new: y };
+                        self.operation_change(subject, change);
+                    }
+                    (a, z) if a != z => {
+                        let show = |s: Option<(String, String)>| {
+                            s.map_or_else(
+                                || "no content".to_string(),
+                                |(shape, media)| format!("{shape} ({media})"),
+                            )
+                        };
+                        let change = OperationChange::RequestBodyChanged {
+                            old: show(a),
+                            new: show(z),
+                        };
+                        self.operation_change(subject, change);
+                    }
+                    _ => {}
                 }
             }
         }

@@ -97,6 +97,12 @@ impl Report {
         }
         if let Some(note) = &self.api_note {
             let _ = writeln!(out, "\nThe public API was not compared: {note}.");
+        } else if matches!(self.currency, Currency::CannotGenerate(_)) {
+            // The committed files may agree, but the head's own is stale.
+            out.push_str(
+                "\nThe regenerated public API is unknown: the head spec does not generate, \
+                 which counts as breaking for Rust.\n",
+            );
         } else if self.api_changes.is_empty() {
             out.push_str("\nThe generated public API is unchanged.\n");
         } else {

@@ -2,14 +2,23 @@
 //! members, composition, properties and `additionalProperties`, down
 //! through inline nested schemas.
 
+use std::collections::BTreeSet;
+
 use graph_online_meetings_codegen::naming;
 use graph_online_meetings_codegen::spec::JsonPointer;
 use serde_json::Value;
 
-use super::model::{Extra, Field, Found, Optionality, SchemaChange, SpecChange};
-use super::node::Node;
+use super::model::{Extra, FacetChange, Field, Found, Optionality, SchemaChange, SpecChange};
+use super::node::{Node, tightens};
 use super::side::{At, Differ, Place};
 use crate::spec::Usage;
+
+/// The property a facet change is about (none for a whole schema).
+struct Facet {
+    name: String,
+    field: Field,
+    required: bool,
+}
 
 /// An inline schema under a component: how reports name it, and where it is.
 struct Nested {
@@ -72,6 +81,7 @@ impl Differ<'_, '_> {
             };
             self.schema_change(name, usage, change);
         }
+        self.facets(name, None, (b, h), usage);
         if b.enum_members().is_some() && h.enum_members().is_some() {
             let open = h.type_name() == Some("string");
             let ty = self.head.rust_type(name);
@@ -321,6 +331,13 @@ impl Differ<'_, '_> {
             self.nested(place.component, &nested, (bp, hp), usage);
         }
 
+        let facet = Facet {
+            name: p.to_string(),
+            field: field.clone(),
+            required: is_required,
+        };
+        self.facets(&label, Some(facet), (bp, hp), usage);
+
         // Option<T> exactly when the property is optional or nullable.
         let option = Optionality {
             was_option: !was_required || old_null,
@@ -344,6 +361,68 @@ impl Differ<'_, '_> {
                 option,
             };
             self.schema_change(&label, usage, change);
+        }
+    }
+
+    fn facet_change(
+        &mut self,
+        subject: &str,
+        usage: Usage,
+        (name, field): (&Option<String>, &Option<Field>),
+        change: FacetChange,
+    ) {
+        let (name, field) = (name.clone(), field.clone());
+        let change = SchemaChange::Facet {
+            name,
+            field,
+            change,
+        };
+        self.schema_change(subject, usage, change);
+    }
+
+    /// Validation keywords, `default` and the `readOnly`/`writeOnly`/
+    /// `deprecated` flags of one schema or property.
+    fn facets(
+        &mut self,
+        subject: &str,
+        facet: Option<Facet>,
+        (b, h): (Node<'_>, Node<'_>),
+        usage: Usage,
+    ) {
+        let name = facet.as_ref().map(|f| f.name.clone());
+        let field = facet.as_ref().map(|f| f.field.clone());
+        let (old, new) = (b.constraints(), h.constraints());
+        let keywords: BTreeSet<&'static str> = old.keys().chain(new.keys()).copied().collect();
+        let text = |v: &Value| v.as_str().map_or_else(|| v.to_string(), str::to_string);
+        for keyword in keywords {
+            let (x, y) = (old.get(keyword), new.get(keyword));
+            if x == y {
+                continue;
+            }
+            let change = FacetChange::Constraint {
+                keyword,
+                old: x.map(text),
+                new: y.map(text),
+                tightens: tightens(keyword, x, y),
+            };
+            self.facet_change(subject, usage, (&name, &field), change);
+        }
+        if b.default_value() != h.default_value() {
+            let change = FacetChange::Default {
+                old: b.default_value().map(Value::to_string),
+                new: h.default_value().map(Value::to_string),
+            };
+            self.facet_change(subject, usage, (&name, &field), change);
+        }
+        for ((flag, was), (_, is)) in b.flags().into_iter().zip(h.flags()) {
+            if was != is {
+                let change = FacetChange::Flag {
+                    flag,
+                    added: is,
+                    required: facet.as_ref().is_some_and(|f| f.required),
+                };
+                self.facet_change(subject, usage, (&name, &field), change);
+            }
         }
     }
 }

@@ -18,6 +18,7 @@
 //! [`operations`] holds the rules for operation changes, [`schemas`] those
 //! for schema changes; each arm of their `match` is one row of the table.
 
+mod facets;
 mod operations;
 mod schemas;
 

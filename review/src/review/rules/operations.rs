@@ -38,13 +38,24 @@ pub(in crate::review) fn operation(change: &OperationChange) -> (Verdict, Verdic
             )),
             ok("same method and path; the operationId never goes on the wire"),
         ),
-        C::SecurityChanged { still_offered, .. } => (
+        C::SecurityChanged { unmet, .. } => (
             ok("authentication is not part of the generated API"),
-            breaking_if(
-                !still_offered,
-                "tokens that met a base requirement may now be refused",
-                "every base requirement is still accepted",
-            ),
+            match unmet {
+                Some(need) => breaking(format!(
+                    "a caller whose token met a base requirement may lack {need}, which the head requires"
+                )),
+                None => ok(
+                    "every caller that met a base requirement sends the same credential with every scope the head requires",
+                ),
+            },
+        ),
+        C::RequestMediaTypeChanged { old, new } => (
+            ok(format!(
+                "`body()` takes the same type; the request is encoded as `{new}` instead of `{old}`"
+            )),
+            breaking(format!(
+                "the body goes out as `{new}`; a server that reads `{old}` refuses it"
+            )),
         ),
         C::PathParameterRenamed { old, new } => (
             breaking(format!(

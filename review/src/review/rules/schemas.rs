@@ -247,17 +247,18 @@ pub(in crate::review) fn schema(change: &SchemaChange) -> (Verdict, Wire) {
             } else {
                 ok("other properties stay readable")
             };
-            (
-                rust,
-                directions(
-                    breaking_if(
-                        *new == Extra::Refused,
-                        "requests with other properties are refused",
-                        "requests stay acceptable",
-                    ),
-                    response,
-                ),
-            )
+            // A request type without an `extra` map cannot send other
+            // properties, so refusing them breaks no caller of this client.
+            let request = if *new == Extra::Refused && *old == Extra::Kept {
+                breaking("callers that put other properties in `extra` are refused")
+            } else if *new == Extra::Refused {
+                ok(
+                    "the base request type has no `extra` map, so callers never send other properties",
+                )
+            } else {
+                ok("requests stay acceptable")
+            };
+            (rust, directions(request, response))
         }
         C::PropertyTypeChanged {
             name,
@@ -326,6 +327,11 @@ pub(in crate::review) fn schema(change: &SchemaChange) -> (Verdict, Wire) {
             };
             (option_rust(field, *option, ""), wire)
         }
+        C::Facet {
+            name,
+            field,
+            change,
+        } => super::facets::rule(name.as_deref(), field.as_ref(), change),
         C::PropertyRequiredChanged {
             name,
             field,
