@@ -33,8 +33,15 @@ fn a_base_progenitor_cannot_take_is_still_reviewed() {
     );
     assert_ne!(spec, FIXTURE);
     let report = review(&spec, None, FIXTURE, None).expect("the pair is reviewed");
-    let found: Vec<&str> = report.changes.iter().map(|c| c.description.as_str()).collect();
-    assert_eq!(found, ["response `5XX` added", "response `default` removed"]);
+    let found: Vec<&str> = report
+        .changes
+        .iter()
+        .map(|c| c.description.as_str())
+        .collect();
+    assert_eq!(
+        found,
+        ["response `5XX` added", "response `default` removed"]
+    );
 }
 
 #[test]

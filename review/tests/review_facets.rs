@@ -437,11 +437,17 @@ fn a_head_that_does_not_generate_fails_for_rust_and_says_so() {
     );
     let report = report(BASE, &head);
     let markdown = report.to_markdown();
-    assert!(markdown.contains("**The spec does not generate**"), "{markdown}");
+    assert!(
+        markdown.contains("**The spec does not generate**"),
+        "{markdown}"
+    );
     assert!(
         markdown.contains("The regenerated public API is unknown"),
         "{markdown}"
     );
-    assert!(!markdown.contains("The generated public API is unchanged"), "{markdown}");
+    assert!(
+        !markdown.contains("The generated public API is unchanged"),
+        "{markdown}"
+    );
     assert!(report.fails(FailOn::Rust), "{markdown}");
 }
