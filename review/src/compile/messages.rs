@@ -80,10 +80,12 @@ pub enum PartStatus {
     Fails {
         errors: usize,
     },
-    /// Not compiled: it is in or depends on a crate that failed in these
-    /// other parts.
+    /// Not (all) compiled: it is in or depends on a crate that failed in
+    /// these other parts. `built` of its `targets` compiled.
     NotChecked {
         because: Vec<Part>,
+        built: usize,
+        targets: usize,
     },
 }
 
@@ -203,16 +205,19 @@ pub(super) fn read_messages(
         if mine.is_empty() && own == 0 {
             continue;
         }
-        let all_built = mine
+        let done = mine
             .iter()
-            .all(|t| built.iter().any(|(n, s)| *n == t.name && *s == t.src_path));
+            .filter(|t| built.iter().any(|(n, s)| *n == t.name && *s == t.src_path))
+            .count();
         let status = if own > 0 {
             PartStatus::Fails { errors: own }
-        } else if succeeded || all_built {
+        } else if succeeded || done == mine.len() {
             PartStatus::Compiles
         } else {
             PartStatus::NotChecked {
                 because: failing.clone(),
+                built: done,
+                targets: mine.len(),
             }
         };
         parts.push((part, status));
@@ -345,6 +350,8 @@ mod tests {
         );
         let blocked = PartStatus::NotChecked {
             because: vec![Part::HandWritten],
+            built: 0,
+            targets: 1,
         };
         assert_eq!(status(Part::Generated), Some(blocked.clone()));
         assert_eq!(status(Part::Mock), Some(blocked));
@@ -378,7 +385,9 @@ mod tests {
                 (
                     Part::HandWritten,
                     PartStatus::NotChecked {
-                        because: vec![Part::Generated]
+                        because: vec![Part::Generated],
+                        built: 0,
+                        targets: 1,
                     }
                 ),
             ]

@@ -161,18 +161,32 @@ fn compile_section(out: &mut String, compile: &CompileCheck) {
             PartStatus::Fails { errors } => {
                 format!("**does not compile**: {errors} error{}", plural(*errors))
             }
-            PartStatus::NotChecked { because } if because.is_empty() => {
-                "not checked: cargo stopped before it".to_string()
+            PartStatus::NotChecked {
+                because,
+                built,
+                targets,
+            } => {
+                let needs = if because.is_empty() {
+                    "cargo stopped before it".to_string()
+                } else {
+                    format!(
+                        "it needs {}, which {} not compile",
+                        because
+                            .iter()
+                            .map(|p| p.short())
+                            .collect::<Vec<_>>()
+                            .join(" and "),
+                        if because.len() == 1 { "does" } else { "do" }
+                    )
+                };
+                if *built == 0 {
+                    format!("not checked: {needs}")
+                } else {
+                    format!(
+                        "partly checked: {built} of {targets} targets compile; the rest not checked: {needs}"
+                    )
+                }
             }
-            PartStatus::NotChecked { because } => format!(
-                "not checked: it needs {}, which {} not compile",
-                because
-                    .iter()
-                    .map(|p| p.short())
-                    .collect::<Vec<_>>()
-                    .join(" and "),
-                if because.len() == 1 { "does" } else { "do" }
-            ),
         };
         let _ = writeln!(out, "| {} | {} |", part.label(), cell(&text));
     }
