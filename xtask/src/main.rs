@@ -121,6 +121,13 @@ fn main() -> ExitCode {
                 fail_on: args.fail_on.into(),
                 compile: (!args.no_compile).then(review::CompileOptions::default),
             };
+            if options.compile.is_some() {
+                // The step takes a while; say what is happening meanwhile.
+                eprintln!(
+                    "review: checking the workspace with the regenerated client \
+                     (cargo check in a scratch copy; --no-compile skips it)..."
+                );
+            }
             emit(review::cli::review(&workspace_root(), &options))
         }
     }

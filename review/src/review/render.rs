@@ -7,7 +7,7 @@ use graph_online_meetings_codegen as codegen;
 
 use super::{Area, Change, Report, Verdict};
 use crate::api::Currency;
-use crate::compile::{CompileCheck, CompileResult, PartStatus};
+use crate::compile::{CompileCheck, CompileResult, Part, PartStatus};
 
 impl Report {
     /// Renders the report as GitHub-flavoured Markdown.
@@ -166,18 +166,19 @@ fn compile_section(out: &mut String, compile: &CompileCheck) {
                 built,
                 targets,
             } => {
+                let failing = because
+                    .iter()
+                    .map(|p| p.short())
+                    .collect::<Vec<_>>()
+                    .join(" and ");
+                let verb = if because.len() == 1 { "does" } else { "do" };
                 let needs = if because.is_empty() {
                     "cargo stopped before it".to_string()
+                } else if matches!(part, Part::Generated | Part::HandWritten) {
+                    // One crate: rustc proves nothing about a crate that fails.
+                    format!("the client crate also holds {failing}, which {verb} not compile")
                 } else {
-                    format!(
-                        "it needs {}, which {} not compile",
-                        because
-                            .iter()
-                            .map(|p| p.short())
-                            .collect::<Vec<_>>()
-                            .join(" and "),
-                        if because.len() == 1 { "does" } else { "do" }
-                    )
+                    format!("it needs {failing}, which {verb} not compile")
                 };
                 if *built == 0 {
                     format!("not checked: {needs}")
