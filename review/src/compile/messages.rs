@@ -275,21 +275,26 @@ fn compiler_error(message: &Value, root: &Path) -> Option<CompileError> {
     })
 }
 
-/// The last `error:` lines cargo printed, or its last line.
+/// What cargo said when it failed, on one line: its first `error:` and
+/// where that points (`--> file:line:col`), or its last line.
 pub(super) fn cargo_failure(stderr: &str) -> String {
-    let errors: Vec<&str> = stderr
-        .lines()
-        .filter(|l| l.trim_start().starts_with("error"))
-        .collect();
-    if errors.is_empty() {
-        stderr
+    let mut lines = stderr.lines().map(str::trim);
+    let Some(error) = lines.find(|l| l.starts_with("error")) else {
+        return stderr
             .lines()
             .last()
-            .unwrap_or("cargo failed")
-            .trim()
-            .to_string()
-    } else {
-        errors.join(" ")
+            .map_or("cargo failed without saying why".to_string(), |l| {
+                l.trim().to_string()
+            });
+    };
+    let error = error.strip_prefix("error: ").unwrap_or(error);
+    // The location, if it comes before the next diagnostic.
+    let at = lines
+        .take_while(|l| !l.starts_with("error"))
+        .find_map(|l| l.strip_prefix("--> "));
+    match at {
+        Some(at) => format!("{error} ({at})"),
+        None => error.to_string(),
     }
 }
 
@@ -356,6 +361,38 @@ mod tests {
         assert_eq!(status(Part::Generated), Some(blocked.clone()));
         assert_eq!(status(Part::Mock), Some(blocked));
         assert!(!result.compiles());
+    }
+
+    #[test]
+    fn cargo_failing_before_rustc_leaves_every_part_unchecked_and_keeps_its_error() {
+        let targets = [
+            target("graph_online_meetings", "client/src/lib.rs"),
+            target("graph_online_meetings_mock", "mock/src/lib.rs"),
+        ];
+        let result = read_messages("", Path::new("/scratch"), &targets, false);
+        assert_eq!(result.error_count, 0);
+        for (part, status) in &result.parts {
+            assert_eq!(
+                *status,
+                PartStatus::NotChecked {
+                    because: vec![],
+                    built: 0,
+                    targets: 1
+                },
+                "{part:?}"
+            );
+        }
+        assert!(!result.compiles());
+        let stderr = "    Updating crates.io index\nerror: failed to parse manifest at `/scratch/mock/Cargo.toml`\n\nCaused by:\n  TOML parse error\n";
+        assert_eq!(
+            cargo_failure(stderr),
+            "failed to parse manifest at `/scratch/mock/Cargo.toml`"
+        );
+        let toml = "error: unclosed array, expected `]`\n  --> mock/Cargo.toml:31:11\n   |\nerror: failed to load manifest\n";
+        assert_eq!(
+            cargo_failure(toml),
+            "unclosed array, expected `]` (mock/Cargo.toml:31:11)"
+        );
     }
 
     #[test]

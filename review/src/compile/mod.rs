@@ -92,7 +92,9 @@ pub fn check(
         output.status.success(),
     );
     if !output.status.success() && result.error_count == 0 {
-        result.cargo_failure = Some(cargo_failure(&stderr));
+        // Name files as in the working tree, not in the scratch copy that is gone.
+        let prefix = format!("{}{}", scratch.0.display(), std::path::MAIN_SEPARATOR);
+        result.cargo_failure = Some(cargo_failure(&stderr.replace(&prefix, "")));
     }
     result.elapsed = started.elapsed();
     Ok(result)
@@ -193,7 +195,7 @@ impl Metadata {
         if !output.status.success() {
             return Err(format!(
                 "`cargo metadata` failed: {}",
-                String::from_utf8_lossy(&output.stderr).trim()
+                cargo_failure(&String::from_utf8_lossy(&output.stderr))
             ));
         }
         let json: Value = serde_json::from_slice(&output.stdout)
