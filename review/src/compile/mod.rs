@@ -73,6 +73,9 @@ pub fn check(
             "--message-format=json",
         ])
         .current_dir(&scratch.0)
+        // CI asks for colour (CARGO_TERM_COLOR=always); its escapes would
+        // hide cargo's `error:` lines from `cargo_failure`.
+        .env("CARGO_TERM_COLOR", "never")
         .env("CARGO_TARGET_DIR", &target_dir)
         // The scratch crates have the same paths relative to the workspace
         // root as the real ones, hence the same fingerprints: without a
@@ -190,6 +193,7 @@ impl Metadata {
                 "--offline",
             ])
             .current_dir(root)
+            .env("CARGO_TERM_COLOR", "never")
             .output()
             .map_err(|e| format!("cannot run `cargo metadata`: {e}"))?;
         if !output.status.success() {
