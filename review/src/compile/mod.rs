@@ -56,6 +56,11 @@ pub fn check(
         .clone()
         .unwrap_or_else(|| metadata.target_dir.clone());
     let scratch = Scratch::copy_of(root, scratch_dir())?;
+    // Scratch checks share their artifacts, and cargo takes a file whose
+    // mtime is older than the last build as unchanged. So each run writes
+    // the regenerated file and checks under one lock: written after the
+    // previous run's build, never before it.
+    let _lock = lock(&target_dir)?;
     let generated_path = scratch.0.join(codegen::GENERATED_PATH);
     // Written, never copied: a fresh mtime is what tells cargo that the
     // file differs from the last scratch run.
@@ -101,6 +106,23 @@ pub fn check(
     }
     result.elapsed = started.elapsed();
     Ok(result)
+}
+
+/// Waits for and holds `review-check.lock` in the target directory.
+fn lock(target_dir: &Path) -> Result<std::fs::File, String> {
+    let path = target_dir.join("review-check.lock");
+    let file = std::fs::create_dir_all(target_dir)
+        .and_then(|()| {
+            std::fs::File::options()
+                .create(true)
+                .truncate(false)
+                .write(true)
+                .open(&path)
+        })
+        .map_err(|e| format!("cannot open {}: {e}", path.display()))?;
+    file.lock()
+        .map_err(|e| format!("cannot lock {}: {e}", path.display()))?;
+    Ok(file)
 }
 
 /// A scratch copy of a work tree: its tracked and untracked (not ignored)
