@@ -55,12 +55,12 @@ pub fn check(
         .target_dir
         .clone()
         .unwrap_or_else(|| metadata.target_dir.clone());
-    let scratch = Scratch::copy_of(root, scratch_dir())?;
     // Scratch checks share their artifacts, and cargo takes a file whose
-    // mtime is older than the last build as unchanged. So each run writes
-    // the regenerated file and checks under one lock: written after the
+    // mtime is older than the last build as unchanged. So each run copies,
+    // writes the regenerated file and checks under one lock: after the
     // previous run's build, never before it.
     let _lock = lock(&target_dir)?;
+    let scratch = Scratch::copy_of(root, scratch_dir())?;
     let generated_path = scratch.0.join(codegen::GENERATED_PATH);
     // Written, never copied: a fresh mtime is what tells cargo that the
     // file differs from the last scratch run.
