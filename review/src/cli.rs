@@ -7,6 +7,7 @@ use std::process::Command;
 
 use graph_online_meetings_codegen as codegen;
 
+use crate::compile::{self, CompileCheck, CompileOptions};
 use crate::review::FailOn;
 
 /// What a command printed and how it ends.
@@ -103,6 +104,8 @@ pub struct ReviewOptions {
     pub base: String,
     pub output: Option<String>,
     pub fail_on: FailOn,
+    /// `None` skips the compile step (`--no-compile`).
+    pub compile: Option<CompileOptions>,
 }
 
 /// `cargo xtask review`: the base from git, the head from the working tree.
@@ -161,6 +164,21 @@ pub fn review(root: &Path, options: &ReviewOptions) -> Outcome {
     };
     report.base_label = base_ref.to_string();
     report.head_label = "working tree".to_string();
+    report.compile = Some(match &options.compile {
+        None => CompileCheck::Skipped("skipped with `--no-compile`".to_string()),
+        // The same generation as the currency check in `review()`; done
+        // again here so that the pure review stays free of file work.
+        Some(compile_options) => match codegen::generate_from_str(&head_spec, codegen::SPEC_PATH) {
+            Err(_) => CompileCheck::Skipped(
+                "the working tree's spec does not generate, so there is nothing to compile"
+                    .to_string(),
+            ),
+            Ok(generated) => match compile::check(root, &generated, compile_options) {
+                Ok(result) => CompileCheck::Ran(result),
+                Err(err) => return Outcome::error(format!("the compile step cannot run: {err}")),
+            },
+        },
+    });
     let markdown = report.to_markdown();
     if let Some(path) = &options.output
         && let Err(err) = std::fs::write(root.join(path), &markdown)
@@ -177,7 +195,7 @@ pub fn review(root: &Path, options: &ReviewOptions) -> Outcome {
 /// Runs git in `root`: `Ok(Some(stdout))` on success, `Ok(None)` when git
 /// answers with a failure (unknown ref, missing file), `Err` when git
 /// cannot run at all.
-fn git(root: &Path, args: &[&str]) -> Result<Option<String>, String> {
+pub(crate) fn git(root: &Path, args: &[&str]) -> Result<Option<String>, String> {
     let output = Command::new("git")
         .arg("-C")
         .arg(root)

@@ -148,5 +148,7 @@ fn options(base: &str, output: Option<&str>, fail_on: FailOn) -> ReviewOptions {
         base: base.to_string(),
         output: output.map(str::to_string),
         fail_on,
+        // These repositories hold a spec and no workspace to compile.
+        compile: None,
     }
 }

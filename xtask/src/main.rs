@@ -58,6 +58,11 @@ struct ReviewArgs {
     /// Which breaking changes make the command exit 1.
     #[arg(long, value_enum, default_value_t = FailOnArg::Breaking)]
     fail_on: FailOnArg,
+    /// Skip the compile step (`cargo check` of the workspace with the
+    /// regenerated client, in a scratch copy). Local runs only: refused
+    /// when CI is set.
+    #[arg(long)]
+    no_compile: bool,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -104,14 +109,33 @@ fn main() -> ExitCode {
         Task::Generate(options) => generate(&options),
         Task::Lint => emit(review::cli::lint(&workspace_root())),
         Task::Review(args) => {
+            if args.no_compile && in_ci() {
+                eprintln!(
+                    "error: --no-compile is for local runs; CI always compiles (the CI variable is set)"
+                );
+                return ExitCode::from(2);
+            }
             let options = review::cli::ReviewOptions {
                 base: args.base,
                 output: args.output,
                 fail_on: args.fail_on.into(),
+                compile: (!args.no_compile).then(review::CompileOptions::default),
             };
+            if options.compile.is_some() {
+                // The step takes a while; say what is happening meanwhile.
+                eprintln!(
+                    "review: checking the workspace with the regenerated client \
+                     (cargo check in a scratch copy; --no-compile skips it)..."
+                );
+            }
             emit(review::cli::review(&workspace_root(), &options))
         }
     }
+}
+
+/// Whether we run in CI: GitHub Actions and most others set `CI=true`.
+fn in_ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false" && v != "0")
 }
 
 fn emit(outcome: review::cli::Outcome) -> ExitCode {

@@ -23,6 +23,7 @@ use graph_online_meetings_codegen as codegen;
 use self::model::{Found, SpecChange};
 use self::side::{Differ, Side};
 use crate::api::{self, ApiChange, ApiSide, Currency};
+use crate::compile::CompileCheck;
 use crate::spec::Usage;
 
 /// A judgement from one point of view.
@@ -68,6 +69,10 @@ pub struct Report {
     pub api_note: Option<String>,
     /// Whether the head's committed generated file matches its spec.
     pub currency: Currency,
+    /// Whether the regenerated crate and the code around it compile: set
+    /// by `cargo xtask review` (the pure [`review()`] leaves it `None`, and
+    /// the report then has no compile section).
+    pub compile: Option<CompileCheck>,
 }
 
 /// When `cargo xtask review` exits 1.
@@ -95,10 +100,17 @@ impl Report {
         self.api_changes.iter().filter(|c| c.breaking).count()
     }
 
+    /// Whether the compile step ran and something does not compile; that
+    /// is Rust-breaking whatever the spec changes say.
+    pub fn compile_fails(&self) -> bool {
+        self.compile.as_ref().is_some_and(CompileCheck::fails)
+    }
+
     /// Whether the report should fail the build.
     pub fn fails(&self, fail_on: FailOn) -> bool {
         let rust = self.rust_breaking() > 0
             || self.api_breaking() > 0
+            || self.compile_fails()
             || matches!(self.currency, Currency::CannotGenerate(_));
         let wire = self.wire_breaking() > 0;
         match fail_on {
@@ -192,6 +204,7 @@ pub fn review(
         api_changes,
         api_note,
         currency,
+        compile: None,
     })
 }
 

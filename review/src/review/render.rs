@@ -7,6 +7,7 @@ use graph_online_meetings_codegen as codegen;
 
 use super::{Area, Change, Report, Verdict};
 use crate::api::Currency;
+use crate::compile::{CompileCheck, CompileResult, Part, PartStatus};
 
 impl Report {
     /// Renders the report as GitHub-flavoured Markdown.
@@ -39,6 +40,12 @@ impl Report {
                 plural(wire),
                 self.changes.len(),
                 plural(self.changes.len())
+            );
+        }
+        if self.compile_fails() {
+            out.push_str(
+                "**The regenerated crate does not compile** with the rest of the workspace \
+                 (see _Compile_ below); this counts as breaking for Rust.\n\n",
             );
         }
         out.push_str(
@@ -126,8 +133,99 @@ impl Report {
                 );
             }
         }
+        if let Some(compile) = &self.compile {
+            compile_section(&mut out, compile);
+        }
         out
     }
+}
+
+/// `### Compile`: what `cargo check` said of each part.
+fn compile_section(out: &mut String, compile: &CompileCheck) {
+    out.push_str("\n### Compile\n\n");
+    let result = match compile {
+        CompileCheck::Skipped(why) => {
+            let _ = writeln!(
+                out,
+                "Not checked ({why}): this report does not say whether the regenerated crate compiles."
+            );
+            return;
+        }
+        CompileCheck::Ran(result) => result,
+    };
+    let _ = writeln!(
+        out,
+        "`cargo check --workspace --all-targets` on a scratch copy of the working tree, with `{}` \
+         regenerated from its spec ({:.1} s):\n",
+        codegen::GENERATED_PATH,
+        result.elapsed.as_secs_f64()
+    );
+    out.push_str("| Part | Result |\n| --- | --- |\n");
+    for (part, status) in &result.parts {
+        let text = match status {
+            PartStatus::Compiles => "compiles".to_string(),
+            PartStatus::Fails { errors } => {
+                format!("**does not compile**: {errors} error{}", plural(*errors))
+            }
+            PartStatus::NotChecked {
+                because,
+                built,
+                targets,
+            } => {
+                let failing = because
+                    .iter()
+                    .map(|p| p.short())
+                    .collect::<Vec<_>>()
+                    .join(" and ");
+                let verb = if because.len() == 1 { "does" } else { "do" };
+                let needs = if because.is_empty() {
+                    "cargo stopped before it".to_string()
+                } else if matches!(part, Part::Generated | Part::HandWritten) {
+                    // One crate: rustc proves nothing about a crate that fails.
+                    format!("the client crate also holds {failing}, which {verb} not compile")
+                } else {
+                    format!("it needs {failing}, which {verb} not compile")
+                };
+                if *built == 0 {
+                    format!("not checked: {needs}")
+                } else {
+                    format!(
+                        "partly checked: {built} of {targets} targets compile; the rest not checked: {needs}"
+                    )
+                }
+            }
+        };
+        let _ = writeln!(out, "| {} | {} |", part.label(), cell(&text));
+    }
+    errors_block(out, result);
+}
+
+fn errors_block(out: &mut String, result: &CompileResult) {
+    if let Some(failure) = &result.cargo_failure {
+        let _ = writeln!(
+            out,
+            "\n**cargo failed** before compiling: {}",
+            cell(failure)
+        );
+    }
+    if result.errors.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "\n{} error{}{}:\n\n```text",
+        result.error_count,
+        plural(result.error_count),
+        if result.error_count > result.errors.len() {
+            format!(", the first {}", result.errors.len())
+        } else {
+            String::new()
+        }
+    );
+    for error in &result.errors {
+        let _ = writeln!(out, "{error}");
+    }
+    out.push_str("```\n");
 }
 
 fn verdict(v: &Verdict) -> String {
