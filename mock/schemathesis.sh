@@ -65,7 +65,8 @@ echo "== mock listening on $BASE_URL"
 
 # 4. schemathesis, once with Graph's /beta base path and once with none. Every check runs,
 #    except that positive_data_acceptance is replaced by a variant (schemathesis_hooks.py)
-#    that accepts the 400s the spec documents in prose but cannot express in its schema.
+#    that accepts the 400s of the time rules, which a JSON schema cannot express (an end
+#    before the start); nothing else is excused.
 SEED_ARGS=()
 if [[ -n "${SEED:-}" ]]; then
     SEED_ARGS=(--seed "$SEED")

@@ -7,10 +7,12 @@
 //! read stay as written.
 //!
 //! - **Nullable references.** 3.0.3 ignores `nullable` beside a bare `allOf`
-//!   (no `type`), so the spec writes Microsoft's form, `anyOf: [{$ref: T},
-//!   {type: object, nullable: true}]`. typify turns that into an awkward
-//!   struct of two optional halves; shown `nullable: true, allOf: [{$ref:
-//!   T}]` instead, it generates the plain `Option<T>` users want.
+//!   (no `type`), so the spec writes `anyOf: [{$ref: T}, {enum: [null]}]`:
+//!   Microsoft's form, `anyOf: [{$ref: T}, {type: object, nullable: true}]`,
+//!   with an alternative that admits only null (Microsoft's also admits any
+//!   object, such as `"role": {}`, which Graph refuses). typify turns either
+//!   into an awkward struct of two optional halves; shown `nullable: true,
+//!   allOf: [{$ref: T}]` instead, it generates the plain `Option<T>`.
 //! - **String constraints.** typify makes a string with `minLength`,
 //!   `maxLength` or `pattern` a newtype (`pattern` also needs the `regress`
 //!   crate), which changes the field's type and its builder. A constraint the
@@ -149,8 +151,9 @@ fn refusal(keyword: &str) -> String {
     }
 }
 
-/// `anyOf: [{$ref: T}, {type: object, nullable: true}]` (either order) ->
-/// `nullable: true, allOf: [{$ref: T}]`; other keys stay.
+/// `anyOf: [{$ref: T}, {enum: [null]}]` or Microsoft's `anyOf: [{$ref: T},
+/// {type: object, nullable: true}]` (either order) -> `nullable: true,
+/// allOf: [{$ref: T}]`; other keys stay.
 fn rewrite_nullable_ref(schema: &mut Map<String, Value>) {
     let Some(Value::Array(members)) = schema.get("anyOf") else {
         return;
@@ -160,9 +163,11 @@ fn rewrite_nullable_ref(schema: &mut Map<String, Value>) {
     };
     let is_null_object = |v: &Value| {
         v.as_object().is_some_and(|m| {
-            m.len() == 2
+            let only_null = m.len() == 1 && m.get("enum") == Some(&Value::Array(vec![Value::Null]));
+            let microsofts = m.len() == 2
                 && m.get("type").and_then(Value::as_str) == Some("object")
-                && m.get("nullable") == Some(&Value::Bool(true))
+                && m.get("nullable") == Some(&Value::Bool(true));
+            only_null || microsofts
         })
     };
     let is_ref = |v: &Value| {
@@ -202,10 +207,11 @@ mod tests {
     #[test]
     fn nullable_refs_in_either_order_become_nullable_all_of() {
         let nothing = json!({"type": "object", "nullable": true});
+        let only_null = json!({"enum": [null]});
         let reference = json!({"$ref": "#/components/schemas/b"});
         let view = prepare(&doc(json!({
             "a": {"type": "object", "properties": {
-                "x": {"description": "d", "anyOf": [reference, nothing]},
+                "x": {"description": "d", "anyOf": [reference, only_null]},
                 "y": {"type": "array", "items": {"anyOf": [nothing, reference]}}}},
             "b": {"type": "object"}
         })))
