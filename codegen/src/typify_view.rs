@@ -54,6 +54,18 @@ pub(crate) fn prepare(json: &Value) -> Result<openapiv3::OpenAPI, ErrorKind> {
         .map_err(|e| ErrorKind::NotOpenApi(e.to_string()))
 }
 
+/// `json` with each nullable reference in the `nullable: true, allOf:
+/// [{$ref}]` form and nothing else changed: for tools that compare two
+/// specs, so that a change between the two forms of the same meaning (such
+/// as the move to the 3.0.3 form) is not taken for a change of type.
+pub fn with_plain_nullable_refs(json: &Value) -> Value {
+    let mut view = json.clone();
+    visit_schemas(&mut view, &JsonPointer::root(), false, &mut |_, schema| {
+        rewrite_nullable_ref(schema);
+    });
+    view
+}
+
 /// Calls `f` on every schema object of the document, parents first (a
 /// schema's pointer is that of the original file: `f` may rewrite the
 /// schema's own keys, and its children are visited as they are after that).
@@ -221,6 +233,18 @@ mod tests {
         assert_eq!(a["properties"]["x"], expected);
         assert_eq!(a["properties"]["y"]["items"]["nullable"], json!(true));
         assert_eq!(a["properties"]["y"]["items"]["allOf"], json!([reference]));
+    }
+
+    #[test]
+    fn the_plain_form_for_comparisons_keeps_constraints() {
+        let spec = doc(json!({"a": {"type": "object", "properties": {
+            "x": {"anyOf": [{"$ref": "#/components/schemas/b"}, {"enum": [null]}]},
+            "y": {"type": "string", "minLength": 1}}},
+            "b": {"type": "object"}}));
+        let plain = with_plain_nullable_refs(&spec);
+        let a = &plain["components"]["schemas"]["a"]["properties"];
+        assert_eq!(a["x"]["nullable"], json!(true));
+        assert_eq!(a["y"], json!({"type": "string", "minLength": 1}));
     }
 
     #[test]
