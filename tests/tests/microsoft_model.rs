@@ -109,3 +109,48 @@ fn null_for_every_object_valued_property_decodes_as_none() {
         assert!(back.get(name).is_none(), "{name} is absent, as None is");
     }
 }
+
+/// The evolvable enums say which members each version sends: v1.0 lists
+/// `producer` after `unknownFutureValue`, so the role's description gives
+/// both orders; every other evolvable enum says the versions agree.
+#[test]
+fn enum_descriptions_say_what_each_version_sends() {
+    use graph_online_meetings_codegen as codegen;
+    let spec = codegen::load_spec(
+        &graph_online_meetings_tests::read_workspace_file(codegen::SPEC_PATH),
+        codegen::SPEC_PATH,
+    )
+    .unwrap();
+    for open_enum in &spec.open_enums {
+        if !open_enum.members.iter().any(|m| m == "unknownFutureValue") {
+            continue;
+        }
+        let description = open_enum.description.as_deref().unwrap_or_default();
+        assert!(
+            description.contains("beta") && description.contains("v1.0"),
+            "{}: {description}",
+            open_enum.schema_name
+        );
+    }
+    let role = spec
+        .open_enums
+        .iter()
+        .find(|e| e.schema_name == "onlineMeetingRole")
+        .unwrap();
+    let description = role.description.as_deref().unwrap();
+    assert!(
+        description.contains("attendee, presenter, unknownFutureValue, producer, coorganizer"),
+        "{description}"
+    );
+    assert_eq!(
+        role.members,
+        [
+            "attendee",
+            "presenter",
+            "producer",
+            "unknownFutureValue",
+            "coorganizer"
+        ],
+        "the list itself is beta's"
+    );
+}
