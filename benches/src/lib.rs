@@ -5,7 +5,8 @@
 //! `k >= 2` has every component renamed with the suffix `Copy{k}` (so
 //! `onlineMeeting` becomes `onlineMeetingCopy2`), every `$ref` inside the
 //! copy pointed at the copy's own components, every path prefixed with
-//! `/copy{k}` and every operationId suffixed with `Copy{k}`. The result is a
+//! `/copy{k}` and every operationId suffixed with `Copy{k}`, and without the
+//! string constraints only our hand-written layer enforces. The result is a
 //! valid spec that progenitor turns into `n` times the types and methods; it
 //! depends only on our spec and `n`, so every run benchmarks the same input.
 //!
@@ -285,11 +286,33 @@ pub fn synthetic(spec: &Node, copies: usize) -> Node {
             for (name, value) in original.entries() {
                 let mut value = value.clone();
                 rewrite_refs(&mut value, &suffix);
+                if section == "schemas" {
+                    drop_client_enforced_constraints(name, &mut value);
+                }
                 entries.push((format!("{name}{suffix}"), value));
             }
         }
     }
     out
+}
+
+/// A copy has no hand-written layer, so the constraints codegen hides only
+/// because ours enforces them (`typify_view::ENFORCED_BY_CLIENT`) are left
+/// out of the copy of schema `name`; codegen would refuse them there.
+fn drop_client_enforced_constraints(name: &str, schema: &mut Node) {
+    let prefix = format!("/components/schemas/{name}/");
+    for (pointer, keyword) in graph_online_meetings_codegen::typify_view::ENFORCED_BY_CLIENT {
+        let Some(rest) = pointer.strip_prefix(&prefix) else {
+            continue;
+        };
+        let mut node = Some(&mut *schema);
+        for segment in rest.split('/') {
+            node = node.and_then(|n| n.get_mut(segment));
+        }
+        if let Some(entries) = node.and_then(Node::entries_mut) {
+            entries.retain(|(key, _)| key != keyword);
+        }
+    }
 }
 
 /// Points every `$ref: '#/components/<section>/<name>...'` of a renamed

@@ -36,7 +36,7 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub toll_free_numbers: ::std::option::Option<
-            ::std::vec::Vec<::std::string::String>,
+            ::std::vec::Vec<::std::option::Option<::std::string::String>>,
         >,
         ///A toll number (deprecated; use tollNumbers).
         #[serde(
@@ -49,7 +49,9 @@ pub mod types {
             rename = "tollNumbers",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub toll_numbers: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        pub toll_numbers: ::std::option::Option<
+            ::std::vec::Vec<::std::option::Option<::std::string::String>>,
+        >,
         #[serde(flatten)]
         pub extra: AdditionalProperties,
     }
@@ -80,7 +82,7 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub translation_languages: ::std::option::Option<
-            ::std::vec::Vec<::std::string::String>,
+            ::std::vec::Vec<::std::option::Option<::std::string::String>>,
         >,
         #[serde(flatten)]
         pub extra: AdditionalProperties,
@@ -605,7 +607,9 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub anonymize_identity_for_roles: ::std::option::Option<
-            ::std::vec::Vec<crate::generated::types::OnlineMeetingRole>,
+            ::std::vec::Vec<
+                ::std::option::Option<crate::generated::types::OnlineMeetingRole>,
+            >,
         >,
         ///Content stream of the attendee report of a live event (read-only).
         #[serde(
@@ -634,7 +638,9 @@ pub mod types {
         ///Capabilities of the meeting (deprecated).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub capabilities: ::std::option::Option<
-            ::std::vec::Vec<crate::generated::types::MeetingCapabilities>,
+            ::std::vec::Vec<
+                ::std::option::Option<crate::generated::types::MeetingCapabilities>,
+            >,
         >,
         ///The chat thread attached to the meeting.
         #[serde(
@@ -879,7 +885,9 @@ pub mod types {
                 ::std::string::String,
             >,
             toll_free_numbers: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                ::std::option::Option<
+                    ::std::vec::Vec<::std::option::Option<::std::string::String>>,
+                >,
                 ::std::string::String,
             >,
             toll_number: ::std::result::Result<
@@ -887,7 +895,9 @@ pub mod types {
                 ::std::string::String,
             >,
             toll_numbers: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                ::std::option::Option<
+                    ::std::vec::Vec<::std::option::Option<::std::string::String>>,
+                >,
                 ::std::string::String,
             >,
             extra: ::std::result::Result<
@@ -950,7 +960,9 @@ pub mod types {
             pub fn toll_free_numbers<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                    ::std::option::Option<
+                        ::std::vec::Vec<::std::option::Option<::std::string::String>>,
+                    >,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -978,7 +990,9 @@ pub mod types {
             pub fn toll_numbers<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                    ::std::option::Option<
+                        ::std::vec::Vec<::std::option::Option<::std::string::String>>,
+                    >,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -1044,7 +1058,9 @@ pub mod types {
                 ::std::string::String,
             >,
             translation_languages: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                ::std::option::Option<
+                    ::std::vec::Vec<::std::option::Option<::std::string::String>>,
+                >,
                 ::std::string::String,
             >,
             extra: ::std::result::Result<
@@ -1094,7 +1110,9 @@ pub mod types {
             pub fn translation_languages<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                    ::std::option::Option<
+                        ::std::vec::Vec<::std::option::Option<::std::string::String>>,
+                    >,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -2948,7 +2966,9 @@ pub mod types {
             >,
             anonymize_identity_for_roles: ::std::result::Result<
                 ::std::option::Option<
-                    ::std::vec::Vec<crate::generated::types::OnlineMeetingRole>,
+                    ::std::vec::Vec<
+                        ::std::option::Option<crate::generated::types::OnlineMeetingRole>,
+                    >,
                 >,
                 ::std::string::String,
             >,
@@ -2970,7 +2990,11 @@ pub mod types {
             >,
             capabilities: ::std::result::Result<
                 ::std::option::Option<
-                    ::std::vec::Vec<crate::generated::types::MeetingCapabilities>,
+                    ::std::vec::Vec<
+                        ::std::option::Option<
+                            crate::generated::types::MeetingCapabilities,
+                        >,
+                    >,
                 >,
                 ::std::string::String,
             >,
@@ -3386,7 +3410,11 @@ pub mod types {
             where
                 T: ::std::convert::TryInto<
                     ::std::option::Option<
-                        ::std::vec::Vec<crate::generated::types::OnlineMeetingRole>,
+                        ::std::vec::Vec<
+                            ::std::option::Option<
+                                crate::generated::types::OnlineMeetingRole,
+                            >,
+                        >,
                     >,
                 >,
                 T::Error: ::std::fmt::Display,
@@ -3464,7 +3492,11 @@ pub mod types {
             where
                 T: ::std::convert::TryInto<
                     ::std::option::Option<
-                        ::std::vec::Vec<crate::generated::types::MeetingCapabilities>,
+                        ::std::vec::Vec<
+                            ::std::option::Option<
+                                crate::generated::types::MeetingCapabilities,
+                            >,
+                        >,
                     >,
                 >,
                 T::Error: ::std::fmt::Display,
@@ -4230,7 +4262,7 @@ pub mod types {
             }
         }
     }
-    /**Who may admit people from the lobby.
+    /**Who may admit people from the lobby. beta and v1.0 send the same members, none after unknownFutureValue.
 
 Generated from `#/components/schemas/allowedLobbyAdmitterRoles`. A value the spec does not list deserializes to `Unrecognized` and serializes back unchanged.*/
     #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -4427,7 +4459,7 @@ Generated from `#/components/schemas/bodyType`. A value the spec does not list d
             deserializer.deserialize_str(Visitor)
         }
     }
-    /**Who may watch a live event.
+    /**Who may watch a live event. beta and v1.0 send the same members, none after unknownFutureValue.
 
 Generated from `#/components/schemas/broadcastMeetingAudience`. A value the spec does not list deserializes to `Unrecognized` and serializes back unchanged.*/
     #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -4530,7 +4562,7 @@ Generated from `#/components/schemas/broadcastMeetingAudience`. A value the spec
             deserializer.deserialize_str(Visitor)
         }
     }
-    /**Which participants skip the lobby. Members after unknownFutureValue are sent only with `Prefer: include-unknown-enum-members`.
+    /**Which participants skip the lobby. beta and v1.0 list the same members; those after unknownFutureValue (invited, organizationExcludingGuests) are sent only with `Prefer: include-unknown-enum-members`, else unknownFutureValue stands in.
 
 Generated from `#/components/schemas/lobbyBypassScope`. A value the spec does not list deserializes to `Unrecognized` and serializes back unchanged.*/
     #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -4648,7 +4680,7 @@ Generated from `#/components/schemas/lobbyBypassScope`. A value the spec does no
             deserializer.deserialize_str(Visitor)
         }
     }
-    /**A capability of a meeting (deprecated).
+    /**A capability of a meeting (deprecated). beta and v1.0 send the same members, none after unknownFutureValue.
 
 Generated from `#/components/schemas/meetingCapabilities`. A value the spec does not list deserializes to `Unrecognized` and serializes back unchanged.*/
     #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -4741,7 +4773,7 @@ Generated from `#/components/schemas/meetingCapabilities`. A value the spec does
             deserializer.deserialize_str(Visitor)
         }
     }
-    /**Whether chat history is shared by default.
+    /**Whether chat history is shared by default. beta and v1.0 send the same members, none after unknownFutureValue.
 
 Generated from `#/components/schemas/meetingChatHistoryDefaultMode`. A value the spec does not list deserializes to `Unrecognized` and serializes back unchanged.*/
     #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -4839,7 +4871,7 @@ Generated from `#/components/schemas/meetingChatHistoryDefaultMode`. A value the
             deserializer.deserialize_str(Visitor)
         }
     }
-    /**Mode of the meeting chat.
+    /**Mode of the meeting chat. beta and v1.0 send the same members, none after unknownFutureValue.
 
 Generated from `#/components/schemas/meetingChatMode`. A value the spec does not list deserializes to `Unrecognized` and serializes back unchanged.*/
     #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -4942,7 +4974,7 @@ Generated from `#/components/schemas/meetingChatMode`. A value the spec does not
             deserializer.deserialize_str(Visitor)
         }
     }
-    /**Whether Live Share is enabled.
+    /**Whether Live Share is enabled. beta and v1.0 send the same members, none after unknownFutureValue.
 
 Generated from `#/components/schemas/meetingLiveShareOptions`. A value the spec does not list deserializes to `Unrecognized` and serializes back unchanged.*/
     #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -5040,7 +5072,7 @@ Generated from `#/components/schemas/meetingLiveShareOptions`. A value the spec 
             deserializer.deserialize_str(Visitor)
         }
     }
-    /**Who may present in a meeting.
+    /**Who may present in a meeting. beta and v1.0 send the same members, none after unknownFutureValue.
 
 Generated from `#/components/schemas/onlineMeetingPresenters`. A value the spec does not list deserializes to `Unrecognized` and serializes back unchanged.*/
     #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -5148,7 +5180,7 @@ Generated from `#/components/schemas/onlineMeetingPresenters`. A value the spec 
             deserializer.deserialize_str(Visitor)
         }
     }
-    /**Role of a participant. Members after unknownFutureValue are sent only to callers that send `Prefer: include-unknown-enum-members`.
+    /**Role of a participant. The versions order the members differently, and members after unknownFutureValue are sent only to callers that send `Prefer: include-unknown-enum-members` (others get unknownFutureValue in their place). beta (this list) sends attendee, presenter and producer, and coorganizer only with that header. v1.0 lists producer after unknownFutureValue (attendee, presenter, unknownFutureValue, producer, coorganizer), so it sends attendee and presenter, and producer and coorganizer only with that header. Callers never send unknownFutureValue.
 
 Generated from `#/components/schemas/onlineMeetingRole`. A value the spec does not list deserializes to `Unrecognized` and serializes back unchanged.*/
     #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -5256,7 +5288,7 @@ Generated from `#/components/schemas/onlineMeetingRole`. A value the spec does n
             deserializer.deserialize_str(Visitor)
         }
     }
-    /**Kind of online meeting.
+    /**Kind of online meeting. beta and v1.0 send the same members, none after unknownFutureValue.
 
 Generated from `#/components/schemas/onlineMeetingType`. A value the spec does not list deserializes to `Unrecognized` and serializes back unchanged.*/
     #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -5445,13 +5477,17 @@ Generated from `#/components/schemas/onlineMeetingType`. A value the spec does n
                         ::std::option::Option<::std::string::String>,
                     > = None;
                     let mut field_3: ::std::option::Option<
-                        ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                        ::std::option::Option<
+                            ::std::vec::Vec<::std::option::Option<::std::string::String>>,
+                        >,
                     > = None;
                     let mut field_4: ::std::option::Option<
                         ::std::option::Option<::std::string::String>,
                     > = None;
                     let mut field_5: ::std::option::Option<
-                        ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                        ::std::option::Option<
+                            ::std::vec::Vec<::std::option::Option<::std::string::String>>,
+                        >,
                     > = None;
                     let mut extra = AdditionalProperties::new();
                     while let Some(property) = map.next_key::<Property>()? {
@@ -5591,7 +5627,9 @@ Generated from `#/components/schemas/onlineMeetingType`. A value the spec does n
                         ::std::option::Option<::std::string::String>,
                     > = None;
                     let mut field_2: ::std::option::Option<
-                        ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                        ::std::option::Option<
+                            ::std::vec::Vec<::std::option::Option<::std::string::String>>,
+                        >,
                     > = None;
                     let mut extra = AdditionalProperties::new();
                     while let Some(property) = map.next_key::<Property>()? {
@@ -7492,7 +7530,11 @@ Generated from `#/components/schemas/onlineMeetingType`. A value the spec does n
                     > = None;
                     let mut field_15: ::std::option::Option<
                         ::std::option::Option<
-                            ::std::vec::Vec<crate::generated::types::OnlineMeetingRole>,
+                            ::std::vec::Vec<
+                                ::std::option::Option<
+                                    crate::generated::types::OnlineMeetingRole,
+                                >,
+                            >,
                         >,
                     > = None;
                     let mut field_16: ::std::option::Option<
@@ -7509,7 +7551,11 @@ Generated from `#/components/schemas/onlineMeetingType`. A value the spec does n
                     > = None;
                     let mut field_20: ::std::option::Option<
                         ::std::option::Option<
-                            ::std::vec::Vec<crate::generated::types::MeetingCapabilities>,
+                            ::std::vec::Vec<
+                                ::std::option::Option<
+                                    crate::generated::types::MeetingCapabilities,
+                                >,
+                            >,
                         >,
                     > = None;
                     let mut field_21: ::std::option::Option<
@@ -8609,6 +8655,7 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
+                200..=299 => ResponseValue::from_response(response).await,
                 201u16 => ResponseValue::from_response(response).await,
                 400u16..=499u16 => {
                     Err(
@@ -8780,6 +8827,7 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
+                200..=299 => ResponseValue::from_response(response).await,
                 201u16 => ResponseValue::from_response(response).await,
                 400u16..=499u16 => {
                     Err(

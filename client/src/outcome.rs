@@ -5,15 +5,16 @@ use reqwest::header::HeaderMap;
 
 use crate::types::OnlineMeeting;
 
-/// Created (201) or found (200). Both carry the whole meeting, boxed: it is
-/// large (about 1.5 KB), and a box keeps every later move of the outcome a
-/// pointer copy.
+/// Created (201) or found (200, or any other 2XX). Both carry the whole
+/// meeting, boxed: it is large (about 1.5 KB), and a box keeps every later
+/// move of the outcome a pointer copy.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Outcome {
     /// Graph created the meeting on this call.
     Created(Box<OnlineMeeting>),
-    /// A meeting already existed under the externalId; it is returned
-    /// unchanged and the call's other fields were ignored.
+    /// A meeting already existed under the externalId (200, or another
+    /// 2XX); it is returned unchanged and the call's other fields were
+    /// ignored.
     Existing(Box<OnlineMeeting>),
 }
 

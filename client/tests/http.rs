@@ -90,6 +90,39 @@ async fn first_call_creates_and_repeat_finds_the_same_meeting() {
     );
 }
 
+/// The spec declares a `2XX` fallback beside 200 and 201, as Microsoft's
+/// description does: another success status still gives the meeting, as an
+/// existing one, and 201 still tells a creation apart.
+#[tokio::test]
+async fn another_success_status_is_an_existing_meeting_and_201_still_a_created_one() {
+    let server = ScriptedServer::start(vec![
+        Reply::json(202, &meeting_json("m-202")),
+        Reply::json(201, &meeting_json("m-201")),
+        Reply::json(203, &meeting_json("m-203")),
+    ])
+    .await;
+    let client = client_for(&server, &RecordingSleeper::default());
+    let accepted = client
+        .create_or_get_for_me(MeetingRequest::new("ext-2xx"))
+        .await
+        .unwrap();
+    assert!(!accepted.was_created());
+    assert_eq!(accepted.status(), StatusCode::ACCEPTED);
+    assert_eq!(accepted.meeting().id.as_deref(), Some("m-202"));
+    let created = client
+        .create_or_get_for_me(MeetingRequest::new("ext-2xx"))
+        .await
+        .unwrap();
+    assert!(created.was_created());
+    assert_eq!(created.status(), StatusCode::CREATED);
+    let other = client
+        .create_or_get_for_user("u-1", MeetingRequest::new("ext-2xx"))
+        .await
+        .unwrap();
+    assert!(!other.was_created());
+    assert_eq!(other.meeting().id.as_deref(), Some("m-203"));
+}
+
 #[tokio::test]
 async fn users_route_carries_the_user_id_in_the_path() {
     let server = ScriptedServer::start(vec![Reply::json(201, &meeting_json("m-2"))]).await;

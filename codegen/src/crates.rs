@@ -1,7 +1,8 @@
 //! Which crates the generated code names, so that `cargo xtask generate`
-//! can refuse to write code the client crate could not compile (typify
-//! emits `::regress::Regex` for a `pattern`, for example, and the client
-//! does not depend on `regress`).
+//! can refuse to write code the client crate could not compile. The spec
+//! shapes known to need another crate (a `pattern` needs `regress`) are
+//! refused earlier, with their place, by `typify_view`; this is the net for
+//! the ones nobody has met yet.
 
 use std::collections::BTreeSet;
 
@@ -32,33 +33,6 @@ pub fn missing_crates<'a>(
             (name.as_str(), hint)
         })
         .collect()
-}
-
-/// Where the spec first writes a `pattern` (outside example payloads), for
-/// naming the construct that needs `regress`.
-pub fn first_pattern(
-    spec: &crate::LoadedSpec,
-) -> Option<(crate::JsonPointer, Option<crate::spec::Position>)> {
-    fn walk(node: &serde_json::Value, at: crate::JsonPointer) -> Option<crate::JsonPointer> {
-        match node {
-            serde_json::Value::Object(map) => {
-                if map.get("pattern").is_some_and(serde_json::Value::is_string) {
-                    return Some(at.join("pattern"));
-                }
-                map.iter()
-                    .filter(|(key, _)| !matches!(key.as_str(), "example" | "examples"))
-                    .find_map(|(key, value)| walk(value, at.join(key)))
-            }
-            serde_json::Value::Array(items) => items
-                .iter()
-                .enumerate()
-                .find_map(|(index, value)| walk(value, at.join(index))),
-            _ => None,
-        }
-    }
-    let pointer = walk(&spec.json, crate::JsonPointer::root())?;
-    let position = spec.position(&pointer);
-    Some((pointer, position))
 }
 
 #[derive(Default)]

@@ -17,6 +17,7 @@ mod open_enums;
 mod open_objects;
 pub mod public_api;
 pub mod spec;
+pub mod typify_view;
 
 use std::path::Path;
 
@@ -51,7 +52,9 @@ pub fn generate_client_source(path: &Path, display_path: &str) -> Result<String,
 /// Generates formatted Rust source from spec text.
 pub fn generate_from_str(spec_text: &str, display_path: &str) -> Result<String, CodegenError> {
     let spec = load_spec(spec_text, display_path)?;
-    let tokens = run_progenitor(&spec.openapi, &spec.open_enums)
+    let view = typify_view::prepare(&spec.json)
+        .map_err(|kind| CodegenError::new(display_path, kind.placed(&spec.positions)))?;
+    let tokens = run_progenitor(&view, &spec.open_enums)
         .map_err(|kind| CodegenError::new(display_path, kind))?;
     let enum_items = open_enums::render(&spec.open_enums);
     let file: syn::File = syn::parse2(quote::quote! { #tokens })

@@ -46,6 +46,7 @@ mod auth;
 mod body;
 mod encode;
 mod error;
+mod evolvable;
 mod meeting;
 mod request;
 
@@ -483,22 +484,20 @@ async fn create_or_get(
         owner.user_key(),
         request.external_id.clone(),
     );
+    let version = evolvable::ApiVersion::of_path(uri.path());
+    let late_members = evolvable::wants_late_members(headers);
     // A repeat ignores everything but the key, so it is answered before the time rules.
     if let Some(stored) = state.lookup(&key) {
-        return Ok(meeting_response(StatusCode::OK, stored));
+        let body = evolvable::for_caller(stored, version, late_members);
+        return Ok(meeting_response(StatusCode::OK, body));
     }
 
     let created = meeting::now();
     let (start, end) =
         meeting::schedule(request.start_date_time, request.end_date_time, created)
             .map_err(|invalid| Refusal::bad_request(invalid.message).with_target(invalid.target))?;
-    let api_version = if uri.path().starts_with("/v1.0/") {
-        "v1.0"
-    } else {
-        "beta"
-    };
     let json = NewMeeting {
-        api_version,
+        api_version: version.as_str(),
         owner: &owner,
         request: &request,
         start,
@@ -514,7 +513,8 @@ async fn create_or_get(
         )
     })?;
     let (status, stored) = state.insert_or_get(key, Bytes::from(json));
-    Ok(meeting_response(status, stored))
+    let body = evolvable::for_caller(stored, version, late_members);
+    Ok(meeting_response(status, body))
 }
 
 fn meeting_response(status: StatusCode, body: Bytes) -> Response {

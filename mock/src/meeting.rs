@@ -229,8 +229,8 @@ impl NewMeeting<'_> {
             .conference_id(conference_id.clone())
             .toll_number("+1 425-555-0100".to_owned())
             .toll_free_number("+1 800-555-0100".to_owned())
-            .toll_numbers(vec!["+1 425-555-0100".to_owned()])
-            .toll_free_numbers(vec!["+1 800-555-0100".to_owned()])
+            .toll_numbers(vec![Some("+1 425-555-0100".to_owned())])
+            .toll_free_numbers(vec![Some("+1 800-555-0100".to_owned())])
             .dialin_url(format!(
                 "https://dialin.teams.microsoft.com/{dial_in_id}?id={conference_id}"
             ))

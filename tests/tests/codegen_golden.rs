@@ -113,6 +113,50 @@ bad_spec_test!(
     ErrorKind::Unsupported { .. }
 );
 bad_spec_test!(not_openapi, "not-openapi.yaml", ErrorKind::NotOpenApi(_));
+// typify makes a string with `pattern`, `minLength` or `maxLength` a
+// constrained newtype; unless the hand-written layer enforces it (and
+// codegen hides it), it is refused at its place in the file.
+bad_spec_test!(
+    pattern_is_refused_where_it_is,
+    "pattern-needs-regress.yaml",
+    ErrorKind::Unsupported { .. }
+);
+bad_spec_test!(
+    min_length_nobody_enforces_is_refused,
+    "min-length-not-enforced.yaml",
+    ErrorKind::Unsupported { .. }
+);
+bad_spec_test!(
+    max_length_nobody_enforces_is_refused,
+    "max-length-not-enforced.yaml",
+    ErrorKind::Unsupported { .. }
+);
+
+/// The constraints typify maps to plain Rust types (integer bounds pick the
+/// integer type; array bounds make the list a plain `Vec`), and the one the
+/// client enforces, which leaves its field a `String`. The code compiles:
+/// `fixture_code_compiles` includes it.
+#[test]
+fn constraints_give_plain_types() {
+    let source = generate_fixture("good/constraints.yaml").expect("the fixture generates");
+    let api = codegen::public_api::PublicApi::from_source(&source).expect("it parses");
+    insta::assert_snapshot!(api.render());
+}
+
+/// The committed spec keeps `minLength: 1` on externalId for validators and
+/// schemathesis, and the generated field is still the `String` the builder
+/// and `MeetingRequest::new` take.
+#[test]
+fn the_spec_constraint_on_external_id_is_hidden_from_typify() {
+    let spec =
+        codegen::load_spec(&read_workspace_file(codegen::SPEC_PATH), codegen::SPEC_PATH).unwrap();
+    let (schema, keyword) = codegen::typify_view::ENFORCED_BY_CLIENT[0];
+    let pointer = codegen::JsonPointer::parse(schema).unwrap();
+    assert_eq!(pointer.resolve(&spec.json).unwrap()[keyword], 1);
+    let source = read_workspace_file(codegen::GENERATED_PATH);
+    assert!(source.contains("pub external_id: ::std::string::String,"));
+    assert!(!source.contains("CreateOrGetOnlineMeetingRequestExternalId"));
+}
 bad_spec_test!(
     progenitor_panic_is_caught,
     "optional-path-parameter.yaml",

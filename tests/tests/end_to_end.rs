@@ -1,5 +1,11 @@
 //! The client against the local mock server: outcome, defaults, errors and
-//! retries, end to end over HTTP on loopback.
+//! retries, end to end over HTTP on loopback. With `--features prism` every
+//! call also goes through Prism's validating proxy (`.ci/openapi-tools.sh`).
+
+#[cfg(feature = "prism")]
+mod support {
+    pub mod prism;
+}
 
 use std::num::NonZeroU64;
 use std::sync::{Arc, Mutex};
@@ -24,10 +30,52 @@ impl Sleeper for RecordingSleeper {
     }
 }
 
-async fn mock(config: MockConfig) -> (MockServer, String) {
+/// The mock, and with `--features prism` Prism's validating proxy in front
+/// of it (see `support/prism.rs`), which must see no violation.
+struct Served {
+    server: MockServer,
+    #[cfg(feature = "prism")]
+    front: support::prism::Front,
+}
+
+impl std::ops::Deref for Served {
+    type Target = MockServer;
+    fn deref(&self) -> &MockServer {
+        &self.server
+    }
+}
+
+#[cfg(feature = "prism")]
+impl Drop for Served {
+    fn drop(&mut self) {
+        let violations = self.front.violations();
+        if !violations.is_empty() && !std::thread::panicking() {
+            panic!(
+                "Prism reported violations:\n{}\n\nits log:\n{}",
+                violations.join("\n"),
+                self.front.log()
+            );
+        }
+    }
+}
+
+async fn mock(config: MockConfig) -> (Served, String) {
     let server = MockServer::start(config).await.expect("the mock starts");
-    let base_url = format!("{}/beta", server.base_url());
-    (server, base_url)
+    #[cfg(feature = "prism")]
+    {
+        let test = std::thread::current()
+            .name()
+            .unwrap_or("end_to_end")
+            .to_string();
+        let front = support::prism::Front::start(&server.base_url(), Some(&test)).await;
+        let url = front.url().to_string();
+        (Served { server, front }, url)
+    }
+    #[cfg(not(feature = "prism"))]
+    {
+        let base_url = format!("{}/beta", server.base_url());
+        (Served { server }, base_url)
+    }
 }
 
 fn client(base_url: &str, token: &str) -> OnlineMeetingsClient {
@@ -123,7 +171,7 @@ async fn documented_defaults_apply() {
 
 #[tokio::test]
 async fn server_side_errors_arrive_as_graph_errors() {
-    let (_server, url) = mock(MockConfig::default()).await;
+    let (server, url) = mock(MockConfig::default()).await;
     // The client validates dates itself, so send a raw body to reach the
     // server's own check.
     let client = client(&url, "dave@contoso.com");
@@ -155,7 +203,9 @@ async fn server_side_errors_arrive_as_graph_errors() {
     }
 
     // No token: 401, with Graph's error code and a request-id to quote.
-    let anonymous = client_with_empty_token(&url);
+    // Straight to the mock: Prism, like Graph's front door, answers a call
+    // without credentials itself (and counts it as a violation).
+    let anonymous = client_with_empty_token(&format!("{}/beta", server.base_url()));
     let err = anonymous
         .create_or_get_for_me(MeetingRequest::new("no-token"))
         .await

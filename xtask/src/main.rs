@@ -173,7 +173,7 @@ fn generate(options: &GenerateOptions) -> ExitCode {
         }
     };
     let generation_time = started.elapsed();
-    if let Err(message) = check_client_can_compile(&root, &source, &spec_path) {
+    if let Err(message) = check_client_can_compile(&root, &source) {
         eprintln!("error: {spec_label}: {message}");
         eprintln!("{} was left unchanged.", codegen::GENERATED_PATH);
         return ExitCode::FAILURE;
@@ -226,7 +226,7 @@ fn generate(options: &GenerateOptions) -> ExitCode {
 
 /// The generated code may only name crates the client depends on; anything
 /// else would be written and then fail to build.
-fn check_client_can_compile(root: &Path, source: &str, spec_path: &Path) -> Result<(), String> {
+fn check_client_can_compile(root: &Path, source: &str) -> Result<(), String> {
     let used = codegen::crates::external_crates(source)
         .map_err(|e| format!("the generated code does not parse (a bug in codegen): {e}"))?;
     let available = client_dependencies(root)?;
@@ -234,25 +234,9 @@ fn check_client_can_compile(root: &Path, source: &str, spec_path: &Path) -> Resu
     if missing.is_empty() {
         return Ok(());
     }
-    let pattern = || {
-        let text = std::fs::read_to_string(spec_path).ok()?;
-        let spec = codegen::load_spec(&text, "").ok()?;
-        let (pointer, position) = codegen::crates::first_pattern(&spec)?;
-        Some(match position {
-            Some(p) => format!(", first at {} ({p})", pointer.fragment()),
-            None => format!(", first at {}", pointer.fragment()),
-        })
-    };
     let list: Vec<String> = missing
         .iter()
-        .map(|(name, why)| {
-            let at = if *name == "regress" {
-                pattern().unwrap_or_default()
-            } else {
-                String::new()
-            };
-            format!("`{name}` ({why}{at})")
-        })
+        .map(|(name, why)| format!("`{name}` ({why})"))
         .collect();
     Err(format!(
         "the generated code needs {}, which client/Cargo.toml does not depend on, so it would \

@@ -167,7 +167,8 @@ fn help_works_on_every_task_and_says_what_each_flag_does() {
 
 /// typify validates a `pattern` with the `regress` crate, which the client
 /// does not depend on: writing that code would leave a crate that does not
-/// build, so generate refuses and says where the pattern is.
+/// build, so generate (and `--check`) refuses before writing and says where
+/// the pattern is.
 #[test]
 fn code_that_needs_a_crate_the_client_lacks_is_not_written() {
     let before = generated_bytes();
@@ -180,13 +181,14 @@ fn code_that_needs_a_crate_the_client_lacks_is_not_written() {
         let out = xtask(&args);
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(1), "{stderr}");
-        assert!(stderr.contains("needs `regress`"), "{stderr}");
+        assert!(stderr.contains("needs the `regress` crate"), "{stderr}");
         assert!(
             stderr.contains(
-                "#/components/schemas/thing/properties/code/pattern (line 26, column 11)"
+                "pattern-needs-regress.yaml:26:11: at #/components/schemas/thing/properties/code/pattern"
             ),
             "{stderr}"
         );
+        assert!(stderr.contains("fix: state the rule"), "{stderr}");
         assert_eq!(generated_bytes(), before);
     }
 }
