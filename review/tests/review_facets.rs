@@ -86,8 +86,8 @@ fn min_length_added_to_a_request_property() {
         "min_length_added_to_a_request_property",
         (&[], &[(REQUEST_EXTERNAL_ID, &head)]),
         "`minLength` of property `externalId`: none → `1`",
-        // typify would make the field a newtype: Rust-breaking either way,
-        // as a changed type or as a spec that does not generate.
+        // typify would make the field a newtype, so codegen refuses it: the
+        // head does not generate, which is Rust-breaking.
         true,
         true,
     );
@@ -129,7 +129,8 @@ fn pattern_added_to_the_external_id() {
         "pattern_added_to_the_external_id",
         (&[], &[(REQUEST_EXTERNAL_ID, &head)]),
         "`pattern` of property `externalId`: none → `^[A-Za-z0-9-]+$`",
-        // The head needs `regress`, which the client lacks: it does not generate.
+        // typify would make it a newtype checked with `regress`: codegen
+        // refuses it, and the head does not generate.
         true,
         true,
     );
@@ -142,7 +143,8 @@ fn max_length_added_to_a_response_property() {
         "max_length_added_to_a_response_property",
         (&[], &[(RESPONSE_SUBJECT, &head)]),
         "`maxLength` of property `subject`: none → `255`",
-        // The wire is fine; typify would make `subject` a newtype.
+        // The wire is fine; typify would make `subject` a newtype, which
+        // codegen refuses.
         true,
         false,
     );
@@ -450,4 +452,36 @@ fn a_head_that_does_not_generate_fails_for_rust_and_says_so() {
         "{markdown}"
     );
     assert!(report.fails(FailOn::Rust), "{markdown}");
+}
+
+#[test]
+fn nullable_items_added_to_a_response_array() {
+    let items = "        attendees:\n          type: array\n          nullable: true\n          items:\n            $ref: '#/components/schemas/participant'\n";
+    let nullable_items = "        attendees:\n          type: array\n          nullable: true\n          items:\n            anyOf:\n              - $ref: '#/components/schemas/participant'\n              - enum: [null]\n";
+    case(
+        "nullable_items_added_to_a_response_array",
+        (&[], &[(items, nullable_items)]),
+        "items: nullable added",
+        // `Vec<Participant>` becomes `Vec<Option<Participant>>`.
+        true,
+        true,
+    );
+}
+
+#[test]
+fn nullability_moved_from_an_enum_to_its_uses_changes_nothing() {
+    let role_schema = "    role:\n      type: string\n      enum: [attendee, presenter]\n";
+    let nullable_role_schema = "    role:\n      type: string\n      nullable: true\n      enum: [attendee, presenter, null]\n";
+    let role_use = "        role:\n          nullable: true\n          allOf:\n            - $ref: '#/components/schemas/role'\n";
+    let anyof_use = "        role:\n          anyOf:\n            - $ref: '#/components/schemas/role'\n            - enum: [null]\n";
+    case(
+        "nullability_moved_from_an_enum_to_its_uses",
+        (
+            &[(role_schema, nullable_role_schema)],
+            &[(nullable_role_schema, role_schema), (role_use, anyof_use)],
+        ),
+        "nullable removed",
+        false,
+        false,
+    );
 }

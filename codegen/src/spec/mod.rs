@@ -89,6 +89,25 @@ impl LoadedSpec {
         refs::resolve(&self.openapi, item)
     }
 
+    /// The spec with every nullable reference written in one form
+    /// (`nullable: true, allOf: [$ref]`), as typify is shown it: for tools
+    /// that compare two specs, so that moving between two forms of the same
+    /// meaning is not taken for a change of type. Positions stay those of
+    /// the file; the rewrite changes keys inside schemas only.
+    pub fn with_plain_nullable_refs(&self) -> LoadedSpec {
+        let json = crate::typify_view::with_plain_nullable_refs(&self.json);
+        match <OpenAPI as serde::Deserialize>::deserialize(&json) {
+            Ok(openapi) => LoadedSpec {
+                openapi,
+                json,
+                positions: self.positions.clone(),
+                open_enums: self.open_enums.clone(),
+            },
+            // The rewrite only moves keys within schemas already read.
+            Err(_) => self.clone(),
+        }
+    }
+
     /// `line L, column C` of a pointer, for messages.
     pub fn position(&self, pointer: &JsonPointer) -> Option<Position> {
         self.positions.of(pointer)

@@ -153,10 +153,14 @@ pub fn review(
     let one_line = |e: codegen::CodegenError| e.to_string().replace("\n  ", " ").replace('\n', " ");
     // Read without generation's checks: a head that does not generate is
     // still reviewed, and the report says it does not generate.
+    // Nullable references are compared in one form, so that the 3.0.3 form
+    // and the older `nullable` + `allOf` one read as the same schema.
     let base = codegen::read_spec(base_spec, codegen::SPEC_PATH)
-        .map_err(|e| ReviewError::BaseSpec(one_line(e)))?;
+        .map_err(|e| ReviewError::BaseSpec(one_line(e)))?
+        .with_plain_nullable_refs();
     let head = codegen::read_spec(head_spec, codegen::SPEC_PATH)
-        .map_err(|e| ReviewError::HeadSpec(one_line(e)))?;
+        .map_err(|e| ReviewError::HeadSpec(one_line(e)))?
+        .with_plain_nullable_refs();
 
     let base_api = base_generated.map(ApiSide::parse);
     let head_api = head_generated.map(ApiSide::parse);
@@ -189,7 +193,13 @@ pub fn review(
     };
 
     let base_side = Side::new(&base, base_api.and_then(Result::ok));
-    let head_side = Side::new(&head, head_api.and_then(Result::ok));
+    // A head that does not generate has no generated types of its own; the
+    // committed file is the base's, so it cannot tell the head's field types.
+    let head_api = match currency {
+        Currency::CannotGenerate(_) => None,
+        _ => head_api.and_then(Result::ok),
+    };
+    let head_side = Side::new(&head, head_api);
     let mut diff = Differ {
         base: &base_side,
         head: &head_side,

@@ -168,8 +168,18 @@ pub(crate) enum SchemaChange {
         old: String,
         new: String,
     },
+    /// The items of an array (the subject ends in `[]`) made nullable, or
+    /// no longer.
+    ItemsNullableChanged {
+        added: bool,
+    },
+    /// `every_use_nullable`: on both sides, every use of the schema accepts
+    /// null (the schema is nullable, or every reference to it is), so the
+    /// values accepted do not change (nullability moved between the
+    /// definition and its uses).
     NullableChanged {
         added: bool,
+        every_use_nullable: bool,
     },
     /// `enum_type`: `` `types::Role` `` or `the enum of `meeting.kind``;
     /// `open`: a component string enum (open, `#[non_exhaustive]`), else a
@@ -368,7 +378,10 @@ impl SchemaChange {
             Self::Removed { .. } => "schema removed".to_string(),
             Self::Added { .. } => "schema added".to_string(),
             Self::TypeChanged { old, new, .. } => format!("type changes from {old} to {new}"),
-            Self::NullableChanged { added } => format!("nullable {}", added_word(*added)),
+            Self::NullableChanged { added, .. } => format!("nullable {}", added_word(*added)),
+            Self::ItemsNullableChanged { added } => {
+                format!("items: nullable {}", added_word(*added))
+            }
             Self::EnumMemberAdded { value, .. } => format!("enum member `{value}` added"),
             Self::EnumMemberRemoved { value, .. } => format!("enum member `{value}` removed"),
             Self::CompositionChanged { keyword } => format!("`{keyword}` changed"),

@@ -25,7 +25,7 @@ impl Report {
         );
         if self.changes.is_empty() {
             out.push_str("**No changes** to operations or schemas.\n\n");
-        } else if rust == 0 && wire == 0 {
+        } else if rust == 0 && wire == 0 && !self.fails(super::FailOn::Breaking) {
             let _ = writeln!(
                 out,
                 "**No breaking changes**: {} change{}, all compatible.\n",
@@ -40,6 +40,12 @@ impl Report {
                 plural(wire),
                 self.changes.len(),
                 plural(self.changes.len())
+            );
+        }
+        if matches!(self.currency, Currency::CannotGenerate(_)) {
+            out.push_str(
+                "**The head spec does not generate** (see _Generated code_ below); \
+                 this counts as breaking for Rust.\n\n",
             );
         }
         if self.compile_fails() {

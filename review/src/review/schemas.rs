@@ -78,6 +78,8 @@ impl Differ<'_, '_> {
         if b.nullable() != h.nullable() {
             let change = SchemaChange::NullableChanged {
                 added: h.nullable(),
+                every_use_nullable: (b.nullable() || self.base.every_use_nullable(name))
+                    && (h.nullable() || self.head.every_use_nullable(name)),
             };
             self.schema_change(name, usage, change);
         }
@@ -134,6 +136,12 @@ impl Differ<'_, '_> {
             // Reported by the holder as a type change.
             return;
         }
+        if label.ends_with("[]") && b.nullable() != h.nullable() {
+            let change = SchemaChange::ItemsNullableChanged {
+                added: h.nullable(),
+            };
+            self.schema_change(label, usage, change);
+        }
         if b.enum_members().is_some() && h.enum_members().is_some() {
             self.enum_members(label, b, h, usage, false, &format!("the enum of `{label}`"));
         }
@@ -173,6 +181,12 @@ impl Differ<'_, '_> {
             h.enum_members().unwrap_or_default(),
         );
         let text = |m: &Value| m.as_str().map_or_else(|| m.to_string(), str::to_string);
+        // A `null` member is no variant: it is how 3.0.3 lets a nullable
+        // enum hold null, and nullability is judged on its own.
+        let (old, new): (Vec<Value>, Vec<Value>) = (
+            old.into_iter().filter(|m| !m.is_null()).collect(),
+            new.into_iter().filter(|m| !m.is_null()).collect(),
+        );
         for m in new.iter().filter(|m| !old.contains(m)) {
             let change = SchemaChange::EnumMemberAdded {
                 value: text(m),

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use graph_online_meetings_codegen::naming;
-use graph_online_meetings_codegen::spec::{JsonPointer, LoadedSpec};
+use graph_online_meetings_codegen::spec::{JsonPointer, LoadedSpec, refs};
 
 use super::model::Found;
 use super::node::{Node, Properties};
@@ -106,6 +106,34 @@ impl At {
 }
 
 impl Side<'_> {
+    /// Whether every place that refers to the component schema `name` (a
+    /// bare `$ref`, or a `$ref` wrapped in a one-element `allOf`) is itself
+    /// `nullable: true`. A spec that does not refer to it counts as true.
+    pub(super) fn every_use_nullable(&self, name: &str) -> bool {
+        let target = JsonPointer::from_segments(["components", "schemas", name]).fragment();
+        let json = &self.spec.json;
+        let mut all = true;
+        refs::each_ref(json, &JsonPointer::root(), &mut |at, node| {
+            if node.get("$ref").and_then(|r| r.as_str()) != Some(target.as_str()) {
+                return;
+            }
+            let segments: Vec<String> = at.segments().collect();
+            let site = match segments.as_slice() {
+                [.., all_of, index] if all_of == "allOf" && index == "0" => {
+                    at.parent().and_then(|p| p.parent())
+                }
+                _ => Some(at.clone()),
+            };
+            let nullable = site
+                .and_then(|site| site.resolve(json))
+                .and_then(|site| site.get("nullable"))
+                .and_then(|n| n.as_bool())
+                == Some(true);
+            all &= nullable;
+        });
+        all
+    }
+
     /// Where `key` stands among the properties of the schema at `holder`,
     /// in file order: the typed model reads the spec through a JSON tree
     /// that sorts keys, and only the positions keep the order written.

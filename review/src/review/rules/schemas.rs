@@ -59,7 +59,36 @@ pub(in crate::review) fn schema(change: &SchemaChange) -> (Verdict, Wire) {
             ),
         ),
         // typify wraps the uses of a nullable named type in Option.
-        C::NullableChanged { added } => (
+        C::NullableChanged {
+            every_use_nullable: true,
+            ..
+        } => (
+            ok(
+                "every use of the type accepts null on both sides; any field whose type changes is listed in the generated code below",
+            ),
+            Wire::Same(ok(
+                "every use of this schema accepts null on both sides; the values accepted do not change",
+            )),
+        ),
+        C::ItemsNullableChanged { added } => (
+            breaking(if *added {
+                "the items change from `T` to `Option<T>`"
+            } else {
+                "the items change from `Option<T>` to `T`"
+            }),
+            if *added {
+                directions(
+                    ok("requests may now send null items"),
+                    breaking("the server may now send null items, which base clients refuse"),
+                )
+            } else {
+                directions(
+                    breaking("requests with null items are refused"),
+                    ok("servers stop sending null items"),
+                )
+            },
+        ),
+        C::NullableChanged { added, .. } => (
             breaking(
                 "fields that use this type may change between `T` and `Option<T>`; see the generated code below",
             ),
