@@ -98,3 +98,16 @@ pub fn azure_transport() -> Result<Transport, Error> {
     let http = crate::builder::default_http_client(Duration::from_secs(30))?;
     Ok(Transport::new(Arc::new(http)))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_transport_builds_without_a_process_wide_provider() {
+        // Nothing in this test binary installs one: a plain reqwest::Client
+        // would panic here.
+        assert!(rustls::crypto::CryptoProvider::get_default().is_none());
+        assert!(azure_transport().is_ok());
+    }
+}
