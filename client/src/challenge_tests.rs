@@ -126,7 +126,7 @@ async fn run(
             asked.push(claims);
             async move {
                 new_token
-                    .map(|t| HeaderValue::from_static(t))
+                    .map(HeaderValue::from_static)
                     .map_err(TokenError::new)
             }
         },
