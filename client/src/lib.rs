@@ -10,6 +10,13 @@
 //! - the created-or-existing [`Outcome`], from 201 versus 200;
 //! - [`MeetingRequest`], which checks the documented rules before sending;
 //! - bearer tokens, fixed or from a refreshing [`TokenSource`], never printed;
+//!   with the `azure-identity` feature, any Azure Identity credential
+//!   (`ClientBuilder::credential`);
+//! - claims challenges (Continuous Access Evaluation): the token source is
+//!   asked again with the decoded claims and the call resent once
+//!   ([`ClaimsChallenge`], [`TokenSourceWithClaims`]);
+//! - one `tracing` span per call with OpenTelemetry's HTTP client fields,
+//!   and an event per retry and per claims challenge; never the token;
 //! - one [`Error`] type with Graph's `error.code`, message and `request-id`;
 //! - retries of 429, 503 and 504 that honour `Retry-After` ([`RetryPolicy`]),
 //!   safe because createOrGet is idempotent by external ID;
