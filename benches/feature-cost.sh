@@ -7,7 +7,7 @@
 # CARGO_TARGET_DIR, run one after the other; crate counts come from
 # `cargo tree -e normal` (unique packages, the client included) and from
 # cargo's "Compiling" lines (units built, build scripts and proc macros
-# included).
+# included). Wall and CPU time (user + sys) come from /usr/bin/time.
 #
 #   benches/feature-cost.sh [BASE_COMMIT]   (default: the merge-base with main)
 #
@@ -28,18 +28,19 @@ measure() { # label dir features...
     local crates
     crates=$(cd "$dir" && cargo tree --locked -p graph-online-meetings -e normal --prefix none "$@" \
         | sed 's/ (\*)$//' | sort -u | wc -l)
-    local start end
-    start=$(date +%s.%N)
-    (cd "$dir" && CARGO_TARGET_DIR="$target" cargo build --locked -p graph-online-meetings "$@" \
-        2>"$WORK/$label.log")
-    end=$(date +%s.%N)
-    local units
+    # Wall time, and CPU time (user + sys of cargo and every rustc it ran),
+    # which other load on a shared machine moves less.
+    (cd "$dir" && CARGO_TARGET_DIR="$target" /usr/bin/time -f '%e %U %S' -o "$WORK/$label.time" \
+        cargo build --locked -p graph-online-meetings "$@" 2>"$WORK/$label.log")
+    local wall cpu units
+    read -r wall user sys <"$WORK/$label.time"
+    cpu=$(echo "$user + $sys" | bc)
     units=$(grep -c '^ *Compiling ' "$WORK/$label.log" || true)
-    printf '| %s | %.1f s | %s | %s |\n' "$label" "$(echo "$end - $start" | bc)" "$crates" "$units"
+    printf '| %s | %.1f s | %.1f s | %s | %s |\n' "$label" "$wall" "$cpu" "$crates" "$units"
 }
 
-echo "| build | cold wall time | crates (cargo tree -e normal) | units compiled |"
-echo "|---|---:|---:|---:|"
+echo "| build | cold wall time | CPU time | crates (cargo tree -e normal) | units compiled |"
+echo "|---|---:|---:|---:|---:|"
 measure before "$WORK/before"
 measure default "$ROOT"
 measure azure-identity "$ROOT" --features azure-identity
