@@ -268,7 +268,8 @@ async fn a_claims_challenge_has_its_event_and_an_error_is_recorded() {
     assert_eq!(challenges[1].fields["graph.challenge.failure"], "Repeated");
 
     let text = capture.text();
-    for secret in ["secret-token", EXTERNAL_ID, SUBJECT] {
+    let claims = graph_online_meetings_mock::CHALLENGE_CLAIMS;
+    for secret in ["secret-token", EXTERNAL_ID, SUBJECT, claims, "eyJhY2Nl"] {
         assert!(!text.contains(secret), "{secret} was recorded: {text}");
     }
 }
