@@ -82,42 +82,47 @@ impl<'a> CreateOrGet<'a> {
         let client_request_id = self.client_request_id;
         // One allocation per call: the generated call's future lives inside
         // this one, and only small values cross its await points.
-        Box::pin(
-            async move {
-                let call = async move {
-                    match self.target {
-                        Target::Me => {
-                            let call = generated.create_or_get_my_online_meeting().body(body);
-                            match client_request_id {
-                                Some(id) => call.client_request_id(id).send().await,
-                                None => call.send().await,
-                            }
-                        }
-                        Target::User(user_id) => {
-                            let call = generated
-                                .create_or_get_user_online_meeting()
-                                .user_id(user_id)
-                                .body(body);
-                            match client_request_id {
-                                Some(id) => call.client_request_id(id).send().await,
-                                None => call.send().await,
-                            }
+        let recorder = span.clone();
+        let call = async move {
+            let call = async move {
+                match self.target {
+                    Target::Me => {
+                        let call = generated.create_or_get_my_online_meeting().body(body);
+                        match client_request_id {
+                            Some(id) => call.client_request_id(id).send().await,
+                            None => call.send().await,
                         }
                     }
-                };
-                let (result, record) = recorded(call).await;
-                let attempts = record.attempts;
-                let result = match finish(result, record) {
-                    Finished::Done(result) => result,
-                    Finished::UnlistedStatus(response, headers) => {
-                        Err(unexpected_status(response, headers).await)
+                    Target::User(user_id) => {
+                        let call = generated
+                            .create_or_get_user_online_meeting()
+                            .user_id(user_id)
+                            .body(body);
+                        match client_request_id {
+                            Some(id) => call.client_request_id(id).send().await,
+                            None => call.send().await,
+                        }
                     }
-                };
-                trace::record_result(&tracing::Span::current(), &result, attempts);
-                result
-            }
-            .instrument(span),
-        )
+                }
+            };
+            let (result, record) = recorded(call).await;
+            let attempts = record.attempts;
+            let result = match finish(result, record) {
+                Finished::Done(result) => result,
+                Finished::UnlistedStatus(response, headers) => {
+                    Err(unexpected_status(response, headers).await)
+                }
+            };
+            trace::record_result(&recorder, &result, attempts);
+            result
+        };
+        // Without a subscriber that wants the span, the future is boxed as
+        // it is: wrapping it would move its few kilobytes once more per call.
+        if span.is_disabled() {
+            Box::pin(call)
+        } else {
+            Box::pin(call.instrument(span))
+        }
     }
 
     fn validate(&self) -> Result<(), ValidationError> {

@@ -115,34 +115,42 @@ impl ClientHooks<ClientState> for generated::Client {
             let source = state.credentials.renewable();
             // An unsent copy for a claims challenge's resend, only when the
             // token can be renewed.
-            let spare = spare_copy(&request, source.is_some());
-            let first = state
+            // Boxed: the copy and the challenge's future are for a rare
+            // path, and this future is part of every call's.
+            let spare = spare_copy(&request, source.is_some()).map(Box::new);
+            let (mut response, mut attempts) = state
                 .retry
                 .run(request, |sent| http.execute(sent), &SystemClock)
                 .await;
-            let (mut response, attempts, outcome) = answer_claims(
-                first,
-                spare,
-                |claims| async move {
-                    match source {
-                        Some(source) => source_header(source.token_with_claims(&claims).await?),
-                        None => Err(TokenError::new("no token source to ask for the claims")),
+            let unauthorized = response
+                .as_ref()
+                .is_ok_and(|answer| answer.status() == StatusCode::UNAUTHORIZED);
+            if unauthorized {
+                let (answer, all, outcome) = Box::pin(answer_claims(
+                    (response, attempts),
+                    spare.map(|spare| *spare),
+                    |claims| async move {
+                        match source {
+                            Some(source) => source_header(source.token_with_claims(&claims).await?),
+                            None => Err(TokenError::new("no token source to ask for the claims")),
+                        }
+                    },
+                    |again| {
+                        state
+                            .retry
+                            .run(again, |sent| http.execute(sent), &SystemClock)
+                    },
+                ))
+                .await;
+                (response, attempts) = (answer, all);
+                match outcome {
+                    ChallengeOutcome::None | ChallengeOutcome::Answered => {}
+                    ChallengeOutcome::Failed(challenge, failure) => {
+                        with_call(|record| record.challenge = Some((challenge, failure)));
                     }
-                },
-                |again| {
-                    state
-                        .retry
-                        .run(again, |sent| http.execute(sent), &SystemClock)
-                },
-            )
-            .await;
-            match outcome {
-                ChallengeOutcome::None | ChallengeOutcome::Answered => {}
-                ChallengeOutcome::Failed(challenge, failure) => {
-                    with_call(|record| record.challenge = Some((challenge, failure)));
-                }
-                ChallengeOutcome::TokenFailed(err) => {
-                    with_call(|record| record.auth_error = Some(err));
+                    ChallengeOutcome::TokenFailed(err) => {
+                        with_call(|record| record.auth_error = Some(err));
+                    }
                 }
             }
             record_final_answer(&mut response, attempts);
