@@ -106,6 +106,21 @@ impl std::error::Error for TokenError {
 pub trait TokenSource: Send + Sync + 'static {
     /// Returns a currently valid token.
     fn token(&self) -> BoxFuture<'_, Result<AccessToken, TokenError>>;
+
+    /// Returns a new token that satisfies `claims`, the decoded JSON of a
+    /// claims challenge (Continuous Access Evaluation). The client asks this
+    /// once after a challenged 401 and resends the call with the new token.
+    ///
+    /// By default it asks [`TokenSource::token`] again, which helps a source
+    /// that refreshes; a source that can pass claims to its identity library
+    /// overrides it, or is built with [`TokenSourceWithClaims`].
+    fn token_with_claims<'a>(
+        &'a self,
+        claims: &'a str,
+    ) -> BoxFuture<'a, Result<AccessToken, TokenError>> {
+        let _ = claims;
+        self.token()
+    }
 }
 
 impl<F, Fut> TokenSource for F
@@ -115,6 +130,54 @@ where
 {
     fn token(&self) -> BoxFuture<'_, Result<AccessToken, TokenError>> {
         Box::pin(self())
+    }
+}
+
+/// A token source from a closure that also receives the claims of a
+/// claims challenge: `None` for an ordinary call, `Some(claims)` (decoded
+/// JSON) after Graph challenged the token. For
+/// [`crate::ClientBuilder::token_source_with_claims`].
+///
+/// ```
+/// use graph_online_meetings::{AccessToken, TokenError, TokenSourceWithClaims};
+///
+/// let source = TokenSourceWithClaims::new(|claims: Option<String>| async move {
+///     // Pass `claims` to your identity library's token request.
+///     let _ = claims;
+///     Ok::<_, TokenError>(AccessToken::new("token"))
+/// });
+/// # let _ = source;
+/// ```
+pub struct TokenSourceWithClaims<F>(F);
+
+impl<F> TokenSourceWithClaims<F> {
+    /// Wraps `f`, which is called with `None` before every call and with
+    /// the claims after a challenge.
+    pub fn new(f: F) -> Self {
+        Self(f)
+    }
+}
+
+impl<F> fmt::Debug for TokenSourceWithClaims<F> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("TokenSourceWithClaims")
+    }
+}
+
+impl<F, Fut> TokenSource for TokenSourceWithClaims<F>
+where
+    F: Fn(Option<String>) -> Fut + Send + Sync + 'static,
+    Fut: Future<Output = Result<AccessToken, TokenError>> + Send + 'static,
+{
+    fn token(&self) -> BoxFuture<'_, Result<AccessToken, TokenError>> {
+        Box::pin((self.0)(None))
+    }
+
+    fn token_with_claims<'a>(
+        &'a self,
+        claims: &'a str,
+    ) -> BoxFuture<'a, Result<AccessToken, TokenError>> {
+        Box::pin((self.0)(Some(claims.to_string())))
     }
 }
 
@@ -152,14 +215,25 @@ impl Credentials {
     pub(crate) async fn authorization(&self) -> Result<HeaderValue, TokenError> {
         match self {
             Credentials::Fixed(value) => Ok(value.clone()),
-            Credentials::Source(source) => {
-                let token = source.token().await?;
-                bearer_header(token.secret()).map_err(|unusable| {
-                    TokenError::new(format!("the token source gave a token that {unusable}"))
-                })
-            }
+            Credentials::Source(source) => source_header(source.token().await?),
         }
     }
+
+    /// The token source, which can be asked again after a claims
+    /// challenge; a fixed token cannot.
+    pub(crate) fn renewable(&self) -> Option<&Arc<dyn TokenSource>> {
+        match self {
+            Credentials::Fixed(_) => None,
+            Credentials::Source(source) => Some(source),
+        }
+    }
+}
+
+/// The header for a source's token. Its error never quotes the token.
+pub(crate) fn source_header(token: AccessToken) -> Result<HeaderValue, TokenError> {
+    bearer_header(token.secret()).map_err(|unusable| {
+        TokenError::new(format!("the token source gave a token that {unusable}"))
+    })
 }
 
 /// A token an `Authorization` header cannot carry. Its text never quotes

@@ -4,11 +4,12 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::auth::{AccessToken, Credentials, TokenSource, bearer_header};
+use crate::auth::{AccessToken, Credentials, TokenSource, TokenSourceWithClaims, bearer_header};
 use crate::client::{ClientState, GRAPH_BETA, OnlineMeetingsClient, USER_AGENT};
 use crate::error::Error;
 use crate::generated;
 use crate::retry::RetryPolicy;
+use crate::trace::Labels;
 
 /// Configures an [`OnlineMeetingsClient`].
 pub struct ClientBuilder {
@@ -18,12 +19,16 @@ pub struct ClientBuilder {
     timeout: Duration,
     include_unknown_enum_members: bool,
     http: Option<reqwest::Client>,
+    #[cfg(feature = "azure-identity")]
+    scope: String,
 }
 
 /// A token as the builder was given it.
 enum TokenConfig {
     Fixed(AccessToken),
     Source(Arc<dyn TokenSource>),
+    #[cfg(feature = "azure-identity")]
+    Credential(Arc<dyn azure_core::credentials::TokenCredential>),
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -53,6 +58,8 @@ impl ClientBuilder {
             timeout: Duration::from_secs(30),
             include_unknown_enum_members: false,
             http: None,
+            #[cfg(feature = "azure-identity")]
+            scope: crate::azure::GRAPH_SCOPE.to_string(),
         }
     }
 
@@ -74,6 +81,42 @@ impl ClientBuilder {
     /// `Bearer ` prefix is dropped.
     pub fn token_source(mut self, source: impl TokenSource) -> Self {
         self.credentials = Some(TokenConfig::Source(Arc::new(source)));
+        self
+    }
+
+    /// Like [`ClientBuilder::token_source`], with a closure that also
+    /// receives the claims of a claims challenge: `None` before each call,
+    /// `Some(claims)` (decoded JSON) when Graph answered 401
+    /// `insufficient_claims`; the call is then resent once with its new token.
+    pub fn token_source_with_claims<F, Fut>(self, source: F) -> Self
+    where
+        F: Fn(Option<String>) -> Fut + Send + Sync + 'static,
+        Fut: std::future::Future<Output = Result<AccessToken, crate::TokenError>> + Send + 'static,
+    {
+        self.token_source(TokenSourceWithClaims::new(source))
+    }
+
+    /// An Azure Identity credential (`ClientSecretCredential`,
+    /// `ManagedIdentityCredential`, `DeveloperToolsCredential`, ...), asked
+    /// for [`crate::GRAPH_SCOPE`] (or [`ClientBuilder::scope`]) before every
+    /// call; its own cache keeps the token between calls. A credential
+    /// failure is [`Error::Auth`] with the credential's message.
+    #[cfg(feature = "azure-identity")]
+    pub fn credential(
+        mut self,
+        credential: Arc<dyn azure_core::credentials::TokenCredential>,
+    ) -> Self {
+        self.credentials = Some(TokenConfig::Credential(credential));
+        self
+    }
+
+    /// The scope a [`ClientBuilder::credential`] is asked for; by default
+    /// [`crate::GRAPH_SCOPE`]. For a national cloud, give its scope (such
+    /// as [`crate::GRAPH_SCOPE_US_GOV`]) and its Graph root as
+    /// [`ClientBuilder::base_url`].
+    #[cfg(feature = "azure-identity")]
+    pub fn scope(mut self, scope: impl Into<String>) -> Self {
+        self.scope = scope.into();
         self
     }
 
@@ -119,17 +162,19 @@ impl ClientBuilder {
     pub fn build(self) -> Result<OnlineMeetingsClient, Error> {
         let credentials = match self.credentials {
             None => {
-                return Err(Error::Config(
-                    "no token: call bearer_token or token_source".to_string(),
-                ));
+                return Err(Error::Config(NO_TOKEN.to_string()));
             }
             Some(TokenConfig::Fixed(token)) => Credentials::Fixed(
                 bearer_header(token.secret())
                     .map_err(|unusable| Error::Config(format!("the bearer token {unusable}")))?,
             ),
             Some(TokenConfig::Source(source)) => Credentials::Source(source),
+            #[cfg(feature = "azure-identity")]
+            Some(TokenConfig::Credential(credential)) => Credentials::Source(Arc::new(
+                crate::azure::CredentialSource::new(credential, self.scope),
+            )),
         };
-        check_base_url(&self.base_url)?;
+        let parsed = check_base_url(&self.base_url)?;
         // progenitor appends paths that start with a slash.
         let base_url = self.base_url.trim_end_matches('/');
         let http = match self.http {
@@ -140,6 +185,7 @@ impl ClientBuilder {
             credentials,
             retry: self.retry,
             include_unknown_enum_members: self.include_unknown_enum_members,
+            labels: Arc::new(Labels::new(&parsed)),
         };
         Ok(OnlineMeetingsClient {
             inner: generated::Client::new_with_client(base_url, http, state),
@@ -147,14 +193,19 @@ impl ClientBuilder {
     }
 }
 
+#[cfg(not(feature = "azure-identity"))]
+const NO_TOKEN: &str = "no token: call bearer_token or token_source";
+#[cfg(feature = "azure-identity")]
+const NO_TOKEN: &str = "no token: call bearer_token, token_source or credential";
+
 /// One message for every malformed base URL (no scheme, another scheme, no
 /// host, unparsable), because the fix is the same: write the whole URL.
-fn check_base_url(base_url: &str) -> Result<(), Error> {
-    let usable = reqwest::Url::parse(base_url).is_ok_and(|url| {
+fn check_base_url(base_url: &str) -> Result<reqwest::Url, Error> {
+    let usable = reqwest::Url::parse(base_url).ok().filter(|url| {
         matches!(url.scheme(), "https" | "http") && url.host_str().is_some_and(|h| !h.is_empty())
     });
-    if usable {
-        Ok(())
+    if let Some(url) = usable {
+        Ok(url)
     } else {
         Err(Error::Config(format!(
             "base URL {base_url:?} is not an absolute https:// or http:// URL; \
@@ -167,7 +218,7 @@ fn check_base_url(base_url: &str) -> Result<(), Error> {
 /// rustls with the ring provider and the platform's certificate roots:
 /// https works without a C toolchain for aws-lc and without touching the
 /// process-wide default provider.
-fn default_http_client(timeout: Duration) -> Result<reqwest::Client, Error> {
+pub(crate) fn default_http_client(timeout: Duration) -> Result<reqwest::Client, Error> {
     use rustls_platform_verifier::BuilderVerifierExt;
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let tls = rustls::ClientConfig::builder_with_provider(provider)

@@ -3,6 +3,7 @@
 
 use std::future::IntoFuture;
 
+use progenitor_client::ClientInfo as _;
 use reqwest::StatusCode;
 use reqwest::header::{HeaderMap, HeaderName};
 
@@ -12,7 +13,9 @@ use crate::error::{Error, GraphError, ValidationError};
 use crate::hooks::{CLIENT_REQUEST_ID, CallRecord, recorded};
 use crate::outcome::{MeetingResponse, Outcome};
 use crate::request::MeetingRequest;
-use crate::types;
+use crate::{trace, types};
+
+use tracing::Instrument as _;
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("request-id");
 
@@ -68,15 +71,19 @@ impl<'a> CreateOrGet<'a> {
     /// # Ok(()) }
     /// ```
     pub fn send(self) -> BoxFuture<'a, Result<MeetingResponse, Error>> {
+        let span = trace::call_span(&self.client.inner.inner().labels, &self.target);
         if let Err(invalid) = self.validate() {
-            return Box::pin(std::future::ready(Err(Error::Validation(invalid))));
+            let result = Err(Error::Validation(invalid));
+            trace::record_result(&span, &result, 0);
+            return Box::pin(std::future::ready(result));
         }
         let generated = &self.client.inner;
         let body = self.request.into_body();
         let client_request_id = self.client_request_id;
         // One allocation per call: the generated call's future lives inside
         // this one, and only small values cross its await points.
-        Box::pin(async move {
+        let recorder = span.clone();
+        let call = async move {
             let call = async move {
                 match self.target {
                     Target::Me => {
@@ -99,13 +106,23 @@ impl<'a> CreateOrGet<'a> {
                 }
             };
             let (result, record) = recorded(call).await;
-            match finish(result, record) {
+            let attempts = record.attempts;
+            let result = match finish(result, record) {
                 Finished::Done(result) => result,
                 Finished::UnlistedStatus(response, headers) => {
                     Err(unexpected_status(response, headers).await)
                 }
-            }
-        })
+            };
+            trace::record_result(&recorder, &result, attempts);
+            result
+        };
+        // Without a subscriber that wants the span, the future is boxed as
+        // it is: wrapping it would move its few kilobytes once more per call.
+        if span.is_disabled() {
+            Box::pin(call)
+        } else {
+            Box::pin(call.instrument(span))
+        }
     }
 
     fn validate(&self) -> Result<(), ValidationError> {
@@ -140,9 +157,29 @@ fn finish(
         progenitor_client::ResponseValue<types::OnlineMeeting>,
         progenitor_client::Error<types::OdataError>,
     >,
-    record: CallRecord,
+    mut record: CallRecord,
 ) -> Finished {
     use progenitor_client::Error as Raw;
+    // A token source that failed after a claims challenge leaves the 401.
+    if let Some(err) = record.auth_error.take() {
+        return Finished::Done(Err(Error::Auth(err)));
+    }
+    if let Some((challenge, failure)) = record.challenge.take() {
+        let graph = match result {
+            Err(Raw::ErrorResponse(value)) => Some(Box::new(graph_error(
+                value.status(),
+                &record.headers,
+                value.into_inner(),
+                record.attempts,
+            ))),
+            _ => None,
+        };
+        return Finished::Done(Err(Error::ClaimsChallenge {
+            challenge,
+            failure,
+            graph,
+        }));
+    }
     Finished::Done(match result {
         Ok(value) => {
             let status = value.status();
@@ -177,11 +214,9 @@ fn finish(
         Err(Raw::CommunicationError(e) | Raw::ResponseBodyError(e) | Raw::InvalidUpgrade(e)) => {
             Err(transport(e))
         }
-        // The pre-hook fails only for want of a token, and records why.
-        Err(Raw::Custom(message)) => Err(match record.auth_error {
-            Some(err) => Error::Auth(err),
-            None => Error::Config(message),
-        }),
+        // The pre-hook fails only for want of a token, and records why
+        // (taken above).
+        Err(Raw::Custom(message)) => Err(Error::Config(message)),
         Err(Raw::InvalidRequest(message)) => Err(Error::Config(message)),
     })
 }

@@ -1,6 +1,7 @@
 //! The client: what it holds, and the calls it offers.
 
 use std::fmt;
+use std::sync::Arc;
 
 use progenitor_client::ClientInfo;
 
@@ -10,6 +11,7 @@ use crate::call::{CreateOrGet, Target};
 use crate::generated;
 use crate::request::MeetingRequest;
 use crate::retry::RetryPolicy;
+use crate::trace::Labels;
 
 /// Graph's beta endpoint, which the createOrGet documentation describes.
 pub const GRAPH_BETA: &str = "https://graph.microsoft.com/beta";
@@ -24,6 +26,8 @@ pub struct ClientState {
     pub(crate) credentials: Credentials,
     pub(crate) retry: RetryPolicy,
     pub(crate) include_unknown_enum_members: bool,
+    /// The span fields of this client's calls.
+    pub(crate) labels: Arc<Labels>,
 }
 
 impl fmt::Debug for ClientState {

@@ -15,6 +15,7 @@ use bytes::Bytes;
 use reqwest::StatusCode;
 
 use crate::auth::TokenError;
+use crate::challenge::{ChallengeFailure, ClaimsChallenge};
 use crate::transport::{RootCause, origin};
 use crate::types;
 
@@ -56,6 +57,18 @@ pub enum Error {
         /// Why it did not parse.
         parse_error: serde_json::Error,
     },
+    /// Graph answered 401 with a claims challenge that the client could not
+    /// satisfy: it asked the token source again and the new token was
+    /// challenged too, or its token cannot be renewed.
+    #[non_exhaustive]
+    ClaimsChallenge {
+        /// The last challenge: its claims and the `WWW-Authenticate` header.
+        challenge: ClaimsChallenge,
+        /// Why it ended the call.
+        failure: ChallengeFailure,
+        /// The 401's Graph error, when its body was one.
+        graph: Option<Box<GraphError>>,
+    },
     /// The client was configured wrongly (for example a malformed base URL).
     Config(String),
 }
@@ -65,6 +78,7 @@ impl Error {
     pub fn status(&self) -> Option<StatusCode> {
         match self {
             Error::Graph(e) => Some(e.status),
+            Error::ClaimsChallenge { .. } => Some(StatusCode::UNAUTHORIZED),
             Error::UnexpectedStatus { status, .. } => Some(*status),
             Error::InvalidBody { status, .. } => *status,
             Error::Timeout(e) | Error::Transport(e) => e.status(),
@@ -76,6 +90,7 @@ impl Error {
     pub fn graph(&self) -> Option<&GraphError> {
         match self {
             Error::Graph(e) => Some(e),
+            Error::ClaimsChallenge { graph, .. } => graph.as_deref(),
             _ => None,
         }
     }
@@ -84,6 +99,7 @@ impl Error {
     pub fn request_id(&self) -> Option<&str> {
         match self {
             Error::Graph(e) => e.request_id.as_deref(),
+            Error::ClaimsChallenge { graph, .. } => graph.as_ref()?.request_id.as_deref(),
             Error::UnexpectedStatus { request_id, .. } | Error::InvalidBody { request_id, .. } => {
                 request_id.as_deref()
             }
@@ -143,6 +159,13 @@ impl fmt::Display for Error {
                     body.len()
                 )?;
                 write_request_id(f, request_id.as_deref())
+            }
+            Error::ClaimsChallenge { failure, graph, .. } => {
+                write!(
+                    f,
+                    "Graph asked for a token with more claims (401 insufficient_claims): {failure}"
+                )?;
+                write_request_id(f, graph.as_ref().and_then(|g| g.request_id.as_deref()))
             }
             Error::Config(message) => write!(f, "invalid client configuration: {message}"),
         }

@@ -8,7 +8,10 @@ use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
 use reqwest::StatusCode;
 use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderName, HeaderValue};
 
-use crate::auth::TokenError;
+use crate::auth::{TokenError, source_header};
+use crate::challenge::{
+    ChallengeFailure, ChallengeOutcome, ClaimsChallenge, answer_claims, spare_copy,
+};
 use crate::client::ClientState;
 use crate::generated;
 use crate::retry::SystemClock;
@@ -20,8 +23,11 @@ const INCLUDE_UNKNOWN_ENUM_MEMBERS: &str = "include-unknown-enum-members";
 /// Per-call facts the hooks record for the outcome and the error.
 #[derive(Default)]
 pub(crate) struct CallRecord {
-    /// Why no token could be had; the hook can hand progenitor only a string.
+    /// Why no token could be had (before the call, or after a claims
+    /// challenge); the hooks can hand progenitor only a string.
     pub(crate) auth_error: Option<TokenError>,
+    /// A claims challenge that ended the call.
+    pub(crate) challenge: Option<(ClaimsChallenge, ChallengeFailure)>,
     pub(crate) attempts: u32,
     pub(crate) last_status: Option<StatusCode>,
     /// The final answer's headers, moved out of the response (see `exec`).
@@ -71,13 +77,17 @@ impl ClientHooks<ClientState> for generated::Client {
         headers.insert(AUTHORIZATION, authorization);
         // One id per logical call (this hook runs once, before the retries),
         // so that every retry carries the same one.
-        if !headers.contains_key(&CLIENT_REQUEST_ID) {
-            let mut id = uuid::Uuid::encode_buffer();
-            let id = uuid::Uuid::new_v4().hyphenated().encode_lower(&mut id);
-            headers.insert(
-                CLIENT_REQUEST_ID,
-                HeaderValue::from_str(id).expect("a UUID is a valid header value"),
-            );
+        match headers.get(&CLIENT_REQUEST_ID) {
+            Some(given) => crate::trace::record_client_request_id(given.to_str().unwrap_or("?")),
+            None => {
+                let mut id = uuid::Uuid::encode_buffer();
+                let id = uuid::Uuid::new_v4().hyphenated().encode_lower(&mut id);
+                crate::trace::record_client_request_id(id);
+                headers.insert(
+                    CLIENT_REQUEST_ID,
+                    HeaderValue::from_str(id).expect("a UUID is a valid header value"),
+                );
+            }
         }
         if state.include_unknown_enum_members && !headers.contains_key(&PREFER) {
             headers.insert(
@@ -101,11 +111,48 @@ impl ClientHooks<ClientState> for generated::Client {
     ) -> impl Future<Output = reqwest::Result<reqwest::Response>> {
         async move {
             let http = self.client();
-            let (mut response, attempts) = self
-                .inner()
+            let state = self.inner();
+            let source = state.credentials.renewable();
+            // An unsent copy for a claims challenge's resend, only when the
+            // token can be renewed.
+            // Boxed: the copy and the challenge's future are for a rare
+            // path, and this future is part of every call's.
+            let spare = spare_copy(&request, source.is_some()).map(Box::new);
+            let (mut response, mut attempts) = state
                 .retry
                 .run(request, |sent| http.execute(sent), &SystemClock)
                 .await;
+            let unauthorized = response
+                .as_ref()
+                .is_ok_and(|answer| answer.status() == StatusCode::UNAUTHORIZED);
+            if unauthorized {
+                let (answer, all, outcome) = Box::pin(answer_claims(
+                    (response, attempts),
+                    spare.map(|spare| *spare),
+                    |claims| async move {
+                        match source {
+                            Some(source) => source_header(source.token_with_claims(&claims).await?),
+                            None => Err(TokenError::new("no token source to ask for the claims")),
+                        }
+                    },
+                    |again| {
+                        state
+                            .retry
+                            .run(again, |sent| http.execute(sent), &SystemClock)
+                    },
+                ))
+                .await;
+                (response, attempts) = (answer, all);
+                match outcome {
+                    ChallengeOutcome::None | ChallengeOutcome::Answered => {}
+                    ChallengeOutcome::Failed(challenge, failure) => {
+                        with_call(|record| record.challenge = Some((challenge, failure)));
+                    }
+                    ChallengeOutcome::TokenFailed(err) => {
+                        with_call(|record| record.auth_error = Some(err));
+                    }
+                }
+            }
             record_final_answer(&mut response, attempts);
             response
         }

@@ -10,6 +10,13 @@
 //! - the created-or-existing [`Outcome`], from 201 versus 200;
 //! - [`MeetingRequest`], which checks the documented rules before sending;
 //! - bearer tokens, fixed or from a refreshing [`TokenSource`], never printed;
+//!   with the `azure-identity` feature, any Azure Identity credential
+//!   (`ClientBuilder::credential`);
+//! - claims challenges (Continuous Access Evaluation): the token source is
+//!   asked again with the decoded claims and the call resent once
+//!   ([`ClaimsChallenge`], [`TokenSourceWithClaims`]);
+//! - one `tracing` span per call with OpenTelemetry's HTTP client fields,
+//!   and an event per retry and per claims challenge; never the token;
 //! - one [`Error`] type with Graph's `error.code`, message and `request-id`;
 //! - retries of 429, 503 and 504 that honour `Retry-After` ([`RetryPolicy`]),
 //!   safe because createOrGet is idempotent by external ID;
@@ -46,15 +53,24 @@
 #![warn(missing_docs)]
 
 mod auth;
+#[cfg(feature = "azure-identity")]
+mod azure;
 mod builder;
 mod call;
+mod challenge;
 mod client;
 mod error;
 mod hooks;
 mod outcome;
 mod request;
 mod retry;
+mod trace;
 mod transport;
+
+/// The Azure crates the `azure-identity` feature builds with, so that a
+/// credential's `TokenCredential` is the one the builder takes.
+#[cfg(feature = "azure-identity")]
+pub use {azure_core, azure_identity};
 
 /// The progenitor-generated client and types. Regenerate with
 /// `cargo xtask generate`; never edit by hand.
@@ -62,9 +78,16 @@ mod transport;
 #[allow(missing_docs, unreachable_patterns, clippy::all)]
 pub mod generated;
 
-pub use crate::auth::{AccessToken, BoxFuture, StaticToken, TokenError, TokenSource};
+pub use crate::auth::{
+    AccessToken, BoxFuture, StaticToken, TokenError, TokenSource, TokenSourceWithClaims,
+};
+#[cfg(feature = "azure-identity")]
+pub use crate::azure::{
+    GRAPH_SCOPE, GRAPH_SCOPE_CHINA, GRAPH_SCOPE_US_GOV, GRAPH_SCOPE_US_GOV_DOD, azure_transport,
+};
 pub use crate::builder::ClientBuilder;
 pub use crate::call::CreateOrGet;
+pub use crate::challenge::{ChallengeFailure, ClaimsChallenge};
 pub use crate::client::{ClientState, GRAPH_BETA, GRAPH_V1, OnlineMeetingsClient, USER_AGENT};
 pub use crate::error::{Error, GraphError, ValidationError};
 pub use crate::generated::types;

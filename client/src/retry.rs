@@ -156,9 +156,18 @@ impl RetryPolicy {
                 let answer = send(sent).await;
                 let elapsed = clock.monotonic().saturating_duration_since(started);
                 match answer.status_and_headers().and_then(|(status, headers)| {
-                    self.retry_delay(status, headers, attempt, elapsed, clock.wall())
+                    let delay = self.retry_delay(status, headers, attempt, elapsed, clock.wall());
+                    delay.map(|delay| (status, delay))
                 }) {
-                    Some(delay) => delay,
+                    Some((status, delay)) => {
+                        tracing::info!(
+                            graph.retry.attempt = attempt,
+                            graph.retry.reason = %status,
+                            graph.retry.delay_ms = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX),
+                            "retrying after {status}"
+                        );
+                        delay
+                    }
                     None => return (answer, attempt),
                 }
             };

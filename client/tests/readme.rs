@@ -151,14 +151,15 @@ fn same_series(a: &str, b: &str) -> bool {
     }
 }
 
-/// Whether `code` names `krate` as a path (`chrono::`, `use chrono`).
+/// Whether `code` names `krate` as a path (`chrono::`, `use chrono`); a
+/// re-export (`graph_online_meetings::azure_identity::`) is not the crate.
 fn names_crate(code: &str, krate: &str) -> bool {
     let krate = krate.replace('-', "_");
     code.match_indices(&format!("{krate}::")).any(|(at, _)| {
         !code[..at]
             .chars()
             .next_back()
-            .is_some_and(|c| c.is_alphanumeric() || c == '_')
+            .is_some_and(|c| c.is_alphanumeric() || c == '_' || c == ':')
     })
 }
 
@@ -242,4 +243,8 @@ fn the_block_parser_sees_what_rustdoc_tests() {
     assert!(names_crate("use chrono::Utc;", "chrono"));
     assert!(!names_crate("my_chrono::x", "chrono"));
     assert!(names_crate("rustls::crypto", "rustls"));
+    assert!(!names_crate(
+        "graph_online_meetings::azure_identity::X",
+        "azure_identity"
+    ));
 }

@@ -12,6 +12,20 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use crate::error::Refusal;
 use crate::meeting::Owner;
 
+/// A user part that starts with this is challenged: 401 with a claims
+/// challenge (`error="insufficient_claims", claims="<base64>"`), as Graph
+/// answers a token that Continuous Access Evaluation revoked.
+pub const CLAIMS_CHALLENGE_PREFIX: &str = "claims-challenge.";
+/// A user part that starts with this gets a 401 with
+/// `error="insufficient_claims"` but no claims: an ordinary 401.
+pub const BARE_CHALLENGE_PREFIX: &str = "insufficient-claims.";
+/// The claims of the mock's challenge, decoded.
+pub const CHALLENGE_CLAIMS: &str =
+    r#"{"access_token":{"nbf":{"essential":true,"value":"1702682181"}}}"#;
+/// [`CHALLENGE_CLAIMS`] in base64, as the header carries them.
+const CHALLENGE_CLAIMS_BASE64: &str =
+    "eyJhY2Nlc3NfdG9rZW4iOnsibmJmIjp7ImVzc2VudGlhbCI6dHJ1ZSwidmFsdWUiOiIxNzAyNjgyMTgxIn19fQ==";
+
 pub(crate) fn authenticate(headers: &HeaderMap, default_tenant: &str) -> Result<Owner, Refusal> {
     let Some(value) = headers.get(header::AUTHORIZATION) else {
         return Err(unauthorized("Access token is empty."));
@@ -25,6 +39,12 @@ pub(crate) fn authenticate(headers: &HeaderMap, default_tenant: &str) -> Result<
         return Err(unauthorized(
             "A mock token is <user> or <tenant>:<user>, both parts non-empty.",
         ));
+    }
+    if user.starts_with(CLAIMS_CHALLENGE_PREFIX) {
+        return Err(challenged(Some(CHALLENGE_CLAIMS_BASE64)));
+    }
+    if user.starts_with(BARE_CHALLENGE_PREFIX) {
+        return Err(challenged(None));
     }
     Ok(Owner {
         tenant: tenant.to_lowercase(),
@@ -72,6 +92,28 @@ fn unauthorized(message: &str) -> Refusal {
     )
 }
 
+/// Graph's answer to a token that CAE revoked: 401 with a Bearer challenge
+/// naming the claims a new token must carry (none for `claims: None`).
+fn challenged(claims: Option<&str>) -> Refusal {
+    let mut challenge = String::from(
+        "Bearer realm=\"\", authorization_uri=\"https://login.microsoftonline.com/common/oauth2/authorize\", \
+         client_id=\"00000003-0000-0000-c000-000000000000\", error=\"insufficient_claims\"",
+    );
+    if let Some(claims) = claims {
+        challenge.push_str(&format!(", claims=\"{claims}\""));
+    }
+    let refusal = Refusal::new(
+        StatusCode::UNAUTHORIZED,
+        "InvalidAuthenticationToken",
+        "Continuous access evaluation resulted in challenge with result: InteractionRequired \
+         and code: TokenIssuedBeforeRevocationTimestamp",
+    );
+    match HeaderValue::from_str(&challenge) {
+        Ok(value) => refusal.with_header(header::WWW_AUTHENTICATE, value),
+        Err(_) => refusal,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -99,6 +141,41 @@ mod tests {
         );
         assert_eq!(caller(b"bearer Fabrikam:bob"), who("fabrikam", "bob"));
         assert_eq!(caller(b"BEARER t:u:v"), who("t", "u:v"));
+    }
+
+    #[test]
+    fn challenge_tokens_are_refused_with_a_claims_challenge() {
+        for (token, claims) in [
+            ("claims-challenge.alice", true),
+            ("t:claims-challenge.alice", true),
+            ("insufficient-claims.alice", false),
+        ] {
+            let mut headers = HeaderMap::new();
+            let value = HeaderValue::from_str(&format!("Bearer {token}")).unwrap();
+            headers.insert(header::AUTHORIZATION, value);
+            let refusal = authenticate(&headers, "default").expect_err(token);
+            assert_eq!(refusal.status, StatusCode::UNAUTHORIZED);
+            let (_, challenge) = &refusal.headers[0];
+            let challenge = challenge.to_str().unwrap();
+            assert!(
+                challenge.contains("error=\"insufficient_claims\""),
+                "{challenge}"
+            );
+            assert_eq!(
+                challenge.contains(&format!("claims=\"{CHALLENGE_CLAIMS_BASE64}\"")),
+                claims,
+                "{challenge}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_challenge_claims_are_their_base64() {
+        use base64::Engine as _;
+        let decoded = base64::engine::general_purpose::STANDARD
+            .decode(CHALLENGE_CLAIMS_BASE64)
+            .unwrap();
+        assert_eq!(String::from_utf8(decoded).unwrap(), CHALLENGE_CLAIMS);
     }
 
     #[test]

@@ -17,6 +17,18 @@
 //! A header that is not exactly `Bearer <token>` (one space, no space in the token, visible
 //! ASCII only; so `Bearer Bearer x` too) answers 401 `InvalidAuthenticationToken`.
 //!
+//! A token whose user part starts with [`CLAIMS_CHALLENGE_PREFIX`]
+//! (`claims-challenge.alice@contoso.com`) answers 401 with a claims challenge
+//! (`WWW-Authenticate: Bearer ... error="insufficient_claims", claims="<base64>"`,
+//! the claims being [`CHALLENGE_CLAIMS`]); one starting with
+//! [`BARE_CHALLENGE_PREFIX`] answers 401 `insufficient_claims` without claims.
+//!
+//! `POST /{tenant}/oauth2/v2.0/token` is an Entra-like token endpoint for the
+//! client-credentials grant (Azure Identity's `ClientSecretCredential`): it
+//! issues `<tenant>:<client_id>` for the scope [`GRAPH_SCOPE`], refuses the
+//! secret [`REFUSED_SECRET`] with Entra's `invalid_client`, and with a
+//! `claims` parameter drops the challenge prefix from the client id.
+//!
 //! # Types
 //!
 //! Requests, meetings and errors are the generated `graph_online_meetings::types`
@@ -45,6 +57,7 @@
 mod auth;
 mod body;
 mod encode;
+mod entra;
 mod error;
 mod evolvable;
 mod meeting;
@@ -69,6 +82,9 @@ use axum::routing::post;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 use uuid::Uuid;
+
+pub use crate::auth::{BARE_CHALLENGE_PREFIX, CHALLENGE_CLAIMS, CLAIMS_CHALLENGE_PREFIX};
+pub use crate::entra::{GRAPH_SCOPE, REFUSED_SECRET};
 
 use crate::error::{Refusal, RequestIds};
 use crate::meeting::{NewMeeting, Owner};
@@ -329,6 +345,7 @@ fn router(state: Arc<AppState>) -> Router {
             );
     }
     router
+        .route("/{tenant}/oauth2/v2.0/token", post(entra::token))
         .method_not_allowed_fallback(method_not_allowed)
         .fallback(not_found)
         .layer(middleware::from_fn_with_state(

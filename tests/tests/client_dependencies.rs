@@ -22,8 +22,8 @@ const BUILD_TIME_ONLY: &[&str] = &[
     "aws-lc-sys",
 ];
 
-#[test]
-fn client_runtime_dependencies_exclude_build_time_crates() {
+/// The client's runtime crates, with `features` (`--features ...`) on.
+fn runtime_crates(features: &[&str]) -> String {
     let output = Command::new(env!("CARGO"))
         .current_dir(workspace_root())
         .args([
@@ -37,6 +37,7 @@ fn client_runtime_dependencies_exclude_build_time_crates() {
             "--prefix",
             "none",
         ])
+        .args(features)
         .output()
         .expect("cargo tree runs");
     assert!(
@@ -44,7 +45,12 @@ fn client_runtime_dependencies_exclude_build_time_crates() {
         "{}",
         String::from_utf8_lossy(&output.stderr)
     );
-    let tree = String::from_utf8(output.stdout).unwrap();
+    String::from_utf8(output.stdout).unwrap()
+}
+
+#[test]
+fn client_runtime_dependencies_exclude_build_time_crates() {
+    let tree = runtime_crates(&[]);
     let crates: Vec<&str> = tree
         .lines()
         .filter_map(|l| l.split_whitespace().next())
@@ -58,6 +64,22 @@ fn client_runtime_dependencies_exclude_build_time_crates() {
         assert!(
             !crates.contains(forbidden),
             "{forbidden} is in the client's runtime tree"
+        );
+    }
+}
+
+#[test]
+fn the_azure_identity_feature_brings_no_c_built_crypto() {
+    let tree = runtime_crates(&["--features", "azure-identity"]);
+    let crates: Vec<&str> = tree
+        .lines()
+        .filter_map(|l| l.split_whitespace().next())
+        .collect();
+    assert!(crates.contains(&"azure_identity"), "the feature is on");
+    for forbidden in BUILD_TIME_ONLY.iter().chain(&["openssl", "openssl-sys"]) {
+        assert!(
+            !crates.contains(forbidden),
+            "{forbidden} is in the client's runtime tree with azure-identity"
         );
     }
 }

@@ -1,8 +1,8 @@
 //! The client against the local mock server: outcome, defaults, errors and
-//! retries, end to end over HTTP on loopback. With `--features prism` every
+//! retries, end to end over HTTP on loopback. With `PRISM` set (see `tests/build.rs`) every
 //! call also goes through Prism's validating proxy (`.ci/openapi-tools.sh`).
 
-#[cfg(feature = "prism")]
+#[cfg(prism)]
 mod support {
     pub mod prism;
 }
@@ -30,11 +30,11 @@ impl Sleeper for RecordingSleeper {
     }
 }
 
-/// The mock, and with `--features prism` Prism's validating proxy in front
+/// The mock, and with `PRISM` set (see `tests/build.rs`) Prism's validating proxy in front
 /// of it (see `support/prism.rs`), which must see no violation.
 struct Served {
     server: MockServer,
-    #[cfg(feature = "prism")]
+    #[cfg(prism)]
     front: support::prism::Front,
 }
 
@@ -45,7 +45,7 @@ impl std::ops::Deref for Served {
     }
 }
 
-#[cfg(feature = "prism")]
+#[cfg(prism)]
 impl Drop for Served {
     fn drop(&mut self) {
         let violations = self.front.violations();
@@ -61,7 +61,7 @@ impl Drop for Served {
 
 async fn mock(config: MockConfig) -> (Served, String) {
     let server = MockServer::start(config).await.expect("the mock starts");
-    #[cfg(feature = "prism")]
+    #[cfg(prism)]
     {
         let test = std::thread::current()
             .name()
@@ -71,7 +71,7 @@ async fn mock(config: MockConfig) -> (Served, String) {
         let url = front.url().to_string();
         (Served { server, front }, url)
     }
-    #[cfg(not(feature = "prism"))]
+    #[cfg(not(prism))]
     {
         let base_url = format!("{}/beta", server.base_url());
         (Served { server }, base_url)

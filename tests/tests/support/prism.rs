@@ -1,5 +1,5 @@
 //! Prism's validating proxy in front of the mock, for the end-to-end tests
-//! run with `--features prism` (`.ci/openapi-tools.sh` does).
+//! run with `PRISM` set (see `tests/build.rs`) (`.ci/openapi-tools.sh` does).
 //!
 //! client -> Prism (`prism proxy --errors`: checks each request and response
 //! against the spec) -> recorder (writes each of the mock's responses to
