@@ -473,8 +473,9 @@ fn main() {
     let mut scaled: Vec<(String, String)> = Vec::new();
     for n in [1, 200, 1_000] {
         let meeting = with_attendees(n);
-        scaled.push((format!("meeting, {n} attendees"), meeting.clone()));
-        scaled.push((format!("list, {n} attendees"), list_of(&meeting)));
+        let attendees = if n == 1 { "attendee" } else { "attendees" };
+        scaled.push((format!("meeting, {n} {attendees}"), meeting.clone()));
+        scaled.push((format!("list, {n} {attendees}"), list_of(&meeting)));
     }
     let scaled: Vec<(&str, String)> = scaled
         .iter()
