@@ -5,8 +5,61 @@
 //! the ones nobody has met yet.
 
 use std::collections::BTreeSet;
+use std::fmt;
+use std::path::Path;
+use std::process::Command;
 
 use syn::visit::Visit;
+
+/// Why `cargo metadata` gave no answer.
+#[derive(Debug)]
+pub enum MetadataError {
+    /// cargo could not be started.
+    Run(String),
+    /// cargo ran and failed; its stderr, as printed.
+    Failed(String),
+    /// cargo printed something that is not its JSON.
+    Unreadable(String),
+}
+
+impl fmt::Display for MetadataError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            MetadataError::Run(e) => write!(f, "cannot run `cargo metadata`: {e}"),
+            MetadataError::Failed(stderr) => {
+                write!(f, "`cargo metadata` failed: {}", stderr.trim())
+            }
+            MetadataError::Unreadable(e) => {
+                write!(f, "`cargo metadata` printed something unexpected: {e}")
+            }
+        }
+    }
+}
+
+/// `cargo metadata --no-deps --offline` of the workspace at `root`, as JSON:
+/// its members, their targets and dependencies, and the target directory.
+/// The one place the tools ask cargo about the workspace.
+pub fn workspace_metadata(root: &Path) -> Result<serde_json::Value, MetadataError> {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let output = Command::new(cargo)
+        .args([
+            "metadata",
+            "--no-deps",
+            "--format-version",
+            "1",
+            "--offline",
+        ])
+        .current_dir(root)
+        .env("CARGO_TERM_COLOR", "never")
+        .output()
+        .map_err(|e| MetadataError::Run(e.to_string()))?;
+    if !output.status.success() {
+        return Err(MetadataError::Failed(
+            String::from_utf8_lossy(&output.stderr).into_owned(),
+        ));
+    }
+    serde_json::from_slice(&output.stdout).map_err(|e| MetadataError::Unreadable(e.to_string()))
+}
 
 /// The external crates `source` refers to: roots of `::absolute` paths and
 /// of `use` items, without `std`, `core`, `alloc` and the crate itself.

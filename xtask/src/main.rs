@@ -5,7 +5,7 @@
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-use std::process::{Command, ExitCode};
+use std::process::ExitCode;
 use std::time::Instant;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -249,27 +249,7 @@ fn check_client_can_compile(root: &Path, source: &str) -> Result<(), String> {
 /// The names (as Rust paths spell them) of the client crate's normal
 /// dependencies, read with `cargo metadata` so that renames count.
 fn client_dependencies(root: &Path) -> Result<BTreeSet<String>, String> {
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let output = Command::new(cargo)
-        .args([
-            "metadata",
-            "--no-deps",
-            "--format-version",
-            "1",
-            "--offline",
-        ])
-        .arg("--manifest-path")
-        .arg(root.join("client/Cargo.toml"))
-        .output()
-        .map_err(|e| format!("cannot run `cargo metadata`: {e}"))?;
-    if !output.status.success() {
-        return Err(format!(
-            "`cargo metadata` failed: {}",
-            String::from_utf8_lossy(&output.stderr).trim()
-        ));
-    }
-    let metadata: serde_json::Value = serde_json::from_slice(&output.stdout)
-        .map_err(|e| format!("`cargo metadata` printed something unexpected: {e}"))?;
+    let metadata = codegen::crates::workspace_metadata(root).map_err(|e| e.to_string())?;
     let client = metadata["packages"]
         .as_array()
         .and_then(|packages| {

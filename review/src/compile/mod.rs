@@ -14,7 +14,6 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
 use graph_online_meetings_codegen as codegen;
-use serde_json::Value;
 
 pub use self::messages::{CompileError, CompileResult, MAX_ERRORS, Part, PartStatus};
 use self::messages::{Target, cargo_failure, read_messages, relative};
@@ -205,27 +204,12 @@ struct Metadata {
 
 impl Metadata {
     fn read(root: &Path) -> Result<Self, String> {
-        let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-        let output = Command::new(cargo)
-            .args([
-                "metadata",
-                "--no-deps",
-                "--format-version",
-                "1",
-                "--offline",
-            ])
-            .current_dir(root)
-            .env("CARGO_TERM_COLOR", "never")
-            .output()
-            .map_err(|e| format!("cannot run `cargo metadata`: {e}"))?;
-        if !output.status.success() {
-            return Err(format!(
-                "`cargo metadata` failed: {}",
-                cargo_failure(&String::from_utf8_lossy(&output.stderr))
-            ));
-        }
-        let json: Value = serde_json::from_slice(&output.stdout)
-            .map_err(|e| format!("`cargo metadata` printed something unexpected: {e}"))?;
+        let json = codegen::crates::workspace_metadata(root).map_err(|e| match e {
+            codegen::crates::MetadataError::Failed(stderr) => {
+                format!("`cargo metadata` failed: {}", cargo_failure(&stderr))
+            }
+            other => other.to_string(),
+        })?;
         let workspace_root = json["workspace_root"]
             .as_str()
             .ok_or("`cargo metadata` names no workspace_root")?;
