@@ -7,6 +7,7 @@ use std::process::Command;
 
 use graph_online_meetings_codegen as codegen;
 
+use crate::api::Currency;
 use crate::compile::{self, CompileCheck, CompileOptions};
 use crate::review::FailOn;
 
@@ -164,12 +165,17 @@ pub fn review(root: &Path, options: &ReviewOptions) -> Outcome {
     };
     report.base_label = base_ref.to_string();
     report.head_label = "working tree".to_string();
-    report.compile = Some(match &options.compile {
+    // The review has generated the head already to judge the committed
+    // file: when that file is current, it is the regenerated code.
+    let regenerate = || match (&report.currency, &head_generated) {
+        (Currency::Current, Some(committed)) => Ok(committed.clone()),
+        (Currency::CannotGenerate(_), _) => Err(()),
+        _ => codegen::generate_from_str(&head_spec, codegen::SPEC_PATH).map_err(|_| ()),
+    };
+    let compile = match &options.compile {
         None => CompileCheck::Skipped("skipped with `--no-compile`".to_string()),
-        // The same generation as the currency check in `review()`; done
-        // again here so that the pure review stays free of file work.
-        Some(compile_options) => match codegen::generate_from_str(&head_spec, codegen::SPEC_PATH) {
-            Err(_) => CompileCheck::Skipped(
+        Some(compile_options) => match regenerate() {
+            Err(()) => CompileCheck::Skipped(
                 "the working tree's spec does not generate, so there is nothing to compile"
                     .to_string(),
             ),
@@ -178,7 +184,8 @@ pub fn review(root: &Path, options: &ReviewOptions) -> Outcome {
                 Err(err) => return Outcome::error(format!("the compile step cannot run: {err}")),
             },
         },
-    });
+    };
+    report.compile = Some(compile);
     let markdown = report.to_markdown();
     if let Some(path) = &options.output
         && let Err(err) = std::fs::write(root.join(path), &markdown)
